@@ -54,6 +54,8 @@ export interface PairFrame {
   readonly close: Float64Array;
   readonly volume: Float64Array;
   readonly bqx: Float64Array;
+  /** The raw close price (absolute rate, not the index): for triangles and currency levels. */
+  readonly rawClose: Float64Array;
   /** Outputs of earlier stages over the same rows, by feature name (e.g. reg_idx_w60_r2). */
   readonly upstream: (name: string) => Float64Array;
 }

@@ -64,6 +64,8 @@ export interface Store {
   readBarsBefore(pair: string, before: number, rows: number): Promise<Bars>;
   /** Content version of one pair's bars in one month: sha256 hex, '' when there are none. */
   barVersion(pair: string, month: MonthKey): Promise<string>;
+  /** Per (pair, month) with bars: the bar count and content version (as barVersion), in pair then month order. */
+  monthIndex(): Promise<{ pair: string; month: MonthKey; bars: number; version: string }[]>;
   /** What is loaded, per pair (pairs with no bars are absent). */
   summary(): Promise<PairSummary[]>;
   /** Months that have at least one bar of `pair`. */

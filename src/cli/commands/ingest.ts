@@ -1,0 +1,81 @@
+// bqx ingest PATH…: load 1-minute bars into the store, with the bad-input policy of DESIGN.md.
+import { ingestPaths, type FileReport, type IngestOptions } from '../../io/ingest/index.ts';
+import { isPair, pairInfo } from '../../core/currencies.ts';
+import { bool, oneOf, str, UsageError, type CommandSpec } from '../args.ts';
+import { configFrom, withStore } from '../context.ts';
+import { fmtDuration, fmtNumber, printJson, table } from '../output.ts';
+import { join } from 'node:path';
+
+function printReports(reports: FileReport[]): void {
+  console.log(table(['file', 'format', 'pair', 'rows', 'loaded', 'dropped', 'defects', 'status'],
+    reports.map((r) => [r.file.split('/').pop()!, r.format, r.pair ?? '?', r.rows, r.loaded, r.dropped.closedMarket,
+      Object.values(r.defects).reduce((a, b) => a + b, 0), r.status])));
+  for (const r of reports) {
+    const kinds = Object.entries(r.defects).filter(([, n]) => n > 0);
+    if (kinds.length === 0) continue;
+    console.log(`\n${r.file}: ${kinds.map(([k, n]) => `${n} ${k}`).join(', ')}${r.status === 'rejected' ? ' — nothing loaded (--on-error skip loads the good rows)' : ''}`);
+    for (const d of r.examples.slice(0, 8)) console.log(`  ${d.file}:${d.line}: ${d.kind}: ${d.message}`);
+    if (r.rejectsFile) console.log(`  rejected rows written to ${r.rejectsFile}`);
+  }
+}
+
+export const ingest: CommandSpec = {
+  name: 'ingest',
+  summary: 'Load 1-minute bars from files or directories: HistData ASCII M1 (.csv or the .zip as downloaded), Dukascopy CSV (web export or dukascopy-node), generic CSV with a header, Parquet. Re-ingesting is idempotent; overlapping files merge.',
+  positionals: 'PATH...',
+  minPositionals: 1,
+  details: `Time zones: HistData files are read in --source-tz (default America/New_York, which is what the real files
+follow, with daylight saving); a local time that does not exist or is ambiguous is reported as a defect.
+Dukascopy files are UTC; their flat zero-volume closed-market bars are dropped.
+Bad input: every defect (malformed line, duplicate or out-of-order timestamp, non-positive or non-finite price,
+high < low or open/close outside [low, high], unknown or mixed pairs, non-existent local time) is counted and
+reported with file:line examples. --on-error fail loads nothing from a bad file; skip loads the good rows and
+writes the rejected ones to <data-dir>/rejects/.`,
+  options: {
+    format: { type: 'string', description: 'auto, histdata, dukascopy, csv or parquet', default: 'auto', valueName: 'F' },
+    pair: { type: 'string', description: 'the pair of every file (else taken from each file name)', valueName: 'PAIR' },
+    'source-tz': { type: 'string', description: 'IANA time zone of HistData local times', default: 'America/New_York', valueName: 'TZ' },
+    'on-error': { type: 'string', description: 'fail (load nothing from a bad file) or skip (load good rows, write rejects)', default: 'fail', valueName: 'MODE' },
+    'time-col': { type: 'string', description: 'csv: time column name', default: 'time', valueName: 'NAME' },
+    'time-format': { type: 'string', description: 'csv: iso, epoch-ms, epoch-s or a pattern such as "YYYY-MM-DD HH:mm:ss"', default: 'iso', valueName: 'FMT' },
+    'csv-tz': { type: 'string', description: 'csv: IANA zone of local time values', default: 'UTC', valueName: 'TZ' },
+    delimiter: { type: 'string', description: 'csv: field delimiter', default: ',', valueName: 'C' },
+  },
+  async run(args) {
+    const cfg = configFrom(args);
+    const pairFlag = str(args, 'pair');
+    if (pairFlag !== undefined && !isPair(pairFlag.toUpperCase().replace(/[^A-Z]/g, ''))) throw new UsageError(`--pair: unknown pair ${JSON.stringify(pairFlag)}`);
+    const tz = str(args, 'source-tz');
+    for (const [flag, zone] of [['source-tz', tz], ['csv-tz', str(args, 'csv-tz')]] as const) {
+      if (zone === undefined) continue;
+      try { new Intl.DateTimeFormat('en-US', { timeZone: zone }); } catch { throw new UsageError(`--${flag}: unknown time zone ${JSON.stringify(zone)}`); }
+    }
+    const opts: IngestOptions = {
+      format: oneOf(args, 'format', ['auto', 'histdata', 'dukascopy', 'csv', 'parquet'] as const) ?? 'auto',
+      pair: pairFlag ? pairInfo(pairFlag).name : undefined,
+      sourceTz: tz,
+      onError: oneOf(args, 'on-error', ['fail', 'skip'] as const) ?? 'fail',
+      rejectsDir: join(cfg.dataDir, 'rejects'),
+      csv: {
+        time: str(args, 'time-col') ?? 'time', open: 'open', high: 'high', low: 'low', close: 'close', volume: 'volume',
+        timeFormat: str(args, 'time-format') ?? 'iso', tz: str(args, 'csv-tz'), delimiter: str(args, 'delimiter'),
+      },
+    };
+    const json = bool(args, 'json');
+    const t0 = Date.now();
+    let lastPrint = 0;
+    const reports = await withStore(cfg, (store) => ingestPaths(store, args.positionals, opts, (p) => {
+      const now = Date.now();
+      if (json || now - lastPrint < 1000) return;
+      lastPrint = now;
+      console.error(`reading ${p.file.split('/').pop()}: ${Math.round((100 * p.bytesDone) / Math.max(1, p.bytesTotal))}%`);
+    }));
+    const loaded = reports.reduce((n, r) => n + r.loaded, 0);
+    if (json) printJson({ files: reports, loaded, wallMs: Date.now() - t0 });
+    else {
+      printReports(reports);
+      console.log(`\n${fmtNumber(loaded)} bars loaded from ${reports.length} files in ${fmtDuration(Date.now() - t0)}`);
+    }
+    return reports.some((r) => r.status === 'rejected') ? 3 : 0;
+  },
+};

@@ -1,0 +1,81 @@
+// bqx run: compute the stages for pair × month partitions; resumes by default.
+import { isMonthKey, parseInstant } from '../../core/time.ts';
+import { isPair, pairInfo } from '../../core/currencies.ts';
+import { STAGES, type StageName } from '../../features/types.ts';
+import { runPipeline, type RunResult } from '../../pipeline/run.ts';
+import { bool, int, list, UsageError, type CommandSpec, type ParsedArgs } from '../args.ts';
+import { configFrom, withStore } from '../context.ts';
+import { fmtDuration, printJson, table } from '../output.ts';
+import { progressSink } from '../progress.ts';
+import type { Config } from '../../core/config.ts';
+
+export const RUN_OPTIONS = {
+  stages: { type: 'string', description: `stages to run, comma-separated (${STAGES.join(', ')}); upstream stages they read are included`, default: 'all implemented', valueName: 'LIST' },
+  pairs: { type: 'string', description: 'pairs, comma-separated (e.g. EURUSD,GBPUSD)', default: 'all loaded', valueName: 'LIST' },
+  months: { type: 'string', description: 'months YYYY-MM, comma-separated', default: 'all with bars', valueName: 'LIST' },
+  'max-workers': { type: 'string', description: 'worker threads', default: 'number of cores (config maxWorkers)', valueName: 'N' },
+  retries: { type: 'string', description: 'retries per partition, with backoff', default: '3', valueName: 'N' },
+  force: { type: 'boolean', description: 'recompute partitions even when they are up to date' },
+  quiet: { type: 'boolean', description: 'no progress output' },
+} as const;
+
+export interface RunSelection { stages?: StageName[]; pairs?: string[]; months?: string[] }
+
+/** --pairs LIST as canonical pair names. */
+export function pairsFlag(args: ParsedArgs): string[] | undefined {
+  return list(args, 'pairs')?.map((p) => {
+    if (!isPair(p.toUpperCase())) throw new UsageError(`--pairs: unknown pair ${JSON.stringify(p)}`);
+    return pairInfo(p).name;
+  });
+}
+
+export function runSelection(args: ParsedArgs): RunSelection {
+  const stages = list(args, 'stages');
+  for (const s of stages ?? []) if (!(STAGES as readonly string[]).includes(s)) throw new UsageError(`--stages: unknown stage ${JSON.stringify(s)} (stages: ${STAGES.join(', ')})`);
+  const pairs = pairsFlag(args);
+  const months = list(args, 'months');
+  for (const m of months ?? []) if (!isMonthKey(m)) throw new UsageError(`--months: expected YYYY-MM, got ${JSON.stringify(m)}`);
+  return { stages: stages as StageName[] | undefined, pairs, months };
+}
+
+/** Runs the pipeline with signal handling: SIGINT/SIGTERM leave tasks in flight pending. */
+export async function runWithSignals(cfg: Config, args: ParsedArgs, command: string): Promise<RunResult> {
+  const sel = runSelection(args);
+  const json = bool(args, 'json');
+  const sink = progressSink(cfg.dataDir, { tty: process.stderr.isTTY === true && !json, quiet: bool(args, 'quiet') || json });
+  const ac = new AbortController();
+  const onSignal = () => ac.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await withStore(cfg, (store) => runPipeline(store, {
+      dataDir: cfg.dataDir, ...sel, maxWorkers: int(args, 'max-workers', 1) ?? cfg.maxWorkers,
+      retries: int(args, 'retries') ?? cfg.retries, force: bool(args, 'force'), baselineTs: parseInstant(cfg.baseline),
+      onEvent: sink, signal: ac.signal, command,
+    }));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export function printRunSummary(r: RunResult): void {
+  console.log(table(['stage', 'partitions', 'computed', 'up to date', 'failed', 'pending', 'rows', 'compute', 'write', 'wall', 'rows/s'],
+    r.units.map((u) => [u.unit, u.total, u.done, u.skipped, u.failed, u.pending, u.rows, fmtDuration(u.computeMs), fmtDuration(u.writeMs),
+      fmtDuration(u.wallMs), u.wallMs > 0 ? Math.round(u.rows / (u.wallMs / 1000)) : 0])));
+  for (const w of r.warnings.slice(0, 10)) console.log(`warning: ${w}`);
+  console.log(`run ${r.runId}: ${r.status} in ${fmtDuration(r.wallMs)}`);
+}
+
+export const run: CommandSpec = {
+  name: 'run',
+  summary: 'Compute the feature stages for pair × month partitions. Only missing or stale partitions are computed (resume); Ctrl-C leaves unfinished partitions pending for the next run.',
+  options: RUN_OPTIONS,
+  async run(args) {
+    const cfg = configFrom(args);
+    const r = await runWithSignals(cfg, args, 'run');
+    if (bool(args, 'json')) printJson(r);
+    else printRunSummary(r);
+    return r.status === 'done' ? 0 : r.status === 'interrupted' ? 130 : 1;
+  },
+};

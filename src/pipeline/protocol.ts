@@ -1,0 +1,37 @@
+// Messages between the pipeline's main thread (which owns the store) and its worker threads.
+// Bars travel as one transferred ArrayBuffer per pair (no clone).
+
+export interface WorkerPairInput {
+  readonly pair: string;
+  /** allocBars layout: 6 columns × n float64 (ts, open, high, low, close, volume). */
+  readonly buffer: ArrayBuffer;
+  readonly n: number;
+  readonly first: number;
+  readonly count: number;
+  readonly baseline: number;
+  /** Lake files of upstream units covering rows [0, first + count), in time order, with the columns read. */
+  readonly upstream: readonly { readonly path: string; readonly columns: readonly string[] }[];
+  /** Where this pair's output goes. */
+  readonly outPath: string;
+}
+
+export interface WorkerTask {
+  readonly id: number;
+  readonly unit: string;
+  readonly month: string;
+  readonly inputs: readonly WorkerPairInput[];
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export interface WorkerOutput {
+  readonly pair: string;
+  readonly path: string;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly checksum: string;
+}
+
+export type WorkerReply =
+  | { readonly id: number; readonly ok: true; readonly outputs: WorkerOutput[]; readonly notes: Record<string, unknown>;
+      readonly warnings: string[]; readonly computeMs: number; readonly writeMs: number }
+  | { readonly id: number; readonly ok: false; readonly error: string };

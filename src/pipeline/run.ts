@@ -1,0 +1,207 @@
+// Runs the pipeline: plan, then execute each unit's stale partitions on the worker pool with retries,
+// manifests written after each atomic Parquet write, cancellation that leaves in-flight work pending.
+import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { concatBars, type Bars } from '../core/types.ts';
+import { monthEnd, monthStart, DAY_MS } from '../core/time.ts';
+import { registry } from '../features/registry.ts';
+import type { StageName } from '../features/types.ts';
+import type { ManifestRecord, Store } from '../store/types.ts';
+import { baselines } from './baseline.ts';
+import { partitionPath } from './lake.ts';
+import { loadMonthIndex, plan, type PlannedInput, type PlannedTask } from './plan.ts';
+import { WorkerPool } from './pool.ts';
+import type { WorkerPairInput, WorkerReply } from './protocol.ts';
+import { buildUnits, type Unit } from './units.ts';
+import type { PipelineEvent } from './events.ts';
+
+export interface RunOptions {
+  readonly dataDir: string;
+  readonly stages?: readonly StageName[];
+  readonly pairs?: readonly string[];
+  readonly months?: readonly string[];
+  readonly maxWorkers: number;
+  readonly retries: number;
+  readonly force: boolean;
+  readonly baselineTs: number;
+  readonly onEvent?: (e: PipelineEvent) => void;
+  /** Aborting stops dispatching; in-flight tasks get `graceMs` to finish, then are left pending. */
+  readonly signal?: AbortSignal;
+  readonly graceMs?: number;
+  readonly command?: string;
+}
+
+export interface UnitSummary {
+  unit: string; total: number; skipped: number; done: number; failed: number; pending: number;
+  rows: number; bytes: number; computeMs: number; writeMs: number; wallMs: number;
+}
+
+export interface RunResult {
+  readonly runId: string;
+  readonly status: 'done' | 'failed' | 'interrupted';
+  readonly units: UnitSummary[];
+  readonly wallMs: number;
+  readonly warnings: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Loads a pair's rows for a task: warm-up prefix + the month + lookahead rows, as one contiguous block. */
+async function loadInput(store: Store, input: PlannedInput, unit: Unit, month: string): Promise<{ bars: Bars; first: number; count: number }> {
+  const start = monthStart(month);
+  const end = monthEnd(month);
+  const parts = [await store.readBarsBefore(input.pair, start, unit.warmup), await store.readBars(input.pair, start, end)];
+  if (unit.lookahead > 0) {
+    const after = await store.readBars(input.pair, end, end + 14 * DAY_MS);
+    parts.push({ ts: after.ts.subarray(0, unit.lookahead), open: after.open.subarray(0, unit.lookahead), high: after.high.subarray(0, unit.lookahead),
+      low: after.low.subarray(0, unit.lookahead), close: after.close.subarray(0, unit.lookahead), volume: after.volume.subarray(0, unit.lookahead) });
+  }
+  return { bars: concatBars(parts), first: parts[0]!.ts.length, count: parts[1]!.ts.length };
+}
+
+export async function runPipeline(store: Store, opts: RunOptions): Promise<RunResult> {
+  const t0 = Date.now();
+  const emit = opts.onEvent ?? (() => {});
+  const runId = `${new Date(t0).toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  const reg = registry();
+  const allUnits = buildUnits(reg);
+  // Selected stages plus every unit they read from (skipped when current).
+  const selected = new Set(allUnits.filter((u) => !opts.stages || opts.stages.includes(u.stage)).map((u) => u.name));
+  for (const u of [...allUnits].reverse()) if (selected.has(u.name)) for (const [from] of u.upstream) selected.add(from);
+  const units = allUnits.filter((u) => selected.has(u.name));
+
+  const index = await loadMonthIndex(store);
+  const pairs = [...index.keys()].filter((p) => !opts.pairs || opts.pairs.includes(p)).sort();
+  const base = await baselines(store, [...index.keys()], opts.baselineTs);
+  const manifests = await store.getManifests();
+  const tasks = plan(units, index, manifests, { pairs, months: opts.months ?? null, baselines: base, force: opts.force });
+  const pathOf = (t: PlannedTask, pair: string) => partitionPath(opts.dataDir, t.unit.name, pair, t.month);
+  const isCurrent = (t: PlannedTask) => t.upToDate && t.inputs.every((i) => existsSync(pathOf(t, i.pair)));
+
+  const summaries = new Map<string, UnitSummary>(units.map((u) => [u.name, {
+    unit: u.name, total: 0, skipped: 0, done: 0, failed: 0, pending: 0, rows: 0, bytes: 0, computeMs: 0, writeMs: 0, wallMs: 0,
+  }]));
+  for (const t of tasks) {
+    const s = summaries.get(t.unit.name)!;
+    s.total++;
+    if (isCurrent(t)) s.skipped++;
+  }
+  emit({ type: 'plan', runId, units: [...summaries.values()].map((s) => ({ unit: s.unit, total: s.total, todo: s.total - s.skipped })) });
+  await store.putRun({ id: runId, startedAt: t0, finishedAt: null, status: 'running', command: opts.command ?? 'run', summary: { pairs, months: opts.months ?? 'all' } });
+
+  const pool = new WorkerPool(Math.max(1, opts.maxWorkers));
+  const warnings: string[] = [];
+  let interrupted = false;
+  const onAbort = () => { interrupted = true; emit({ type: 'interrupt', graceMs: opts.graceMs ?? 10_000 }); };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) onAbort();
+  let nextId = 1;
+
+  const record = (t: PlannedTask, patch: Partial<ManifestRecord>): ManifestRecord => ({
+    stage: t.unit.name, pair: t.pair, month: t.month, status: 'pending', codeVersion: t.unit.codeVersion,
+    inputVersions: t.inputVersions, dataVersion: t.dataVersion, rows: 0, bytes: 0, checksum: '', path: '',
+    startedAt: 0, finishedAt: 0, attempts: 0, worker: '', error: '', extra: {}, ...patch,
+  });
+
+  async function attempt(t: PlannedTask): Promise<WorkerReply> {
+    const loaded = await Promise.all(t.inputs.map((i) => loadInput(store, i, t.unit, t.month)));
+    const inputs: WorkerPairInput[] = t.inputs.map((i, k) => {
+      const { bars, first, count } = loaded[k]!;
+      const upstream = [...t.unit.upstream].flatMap(([from, columns]) => {
+        const up = units.find((u) => u.name === from)!;
+        return i.reads.filter((r) => r.month <= t.month).map((r) => ({ path: partitionPath(opts.dataDir, up.name, i.pair, r.month), columns }));
+      });
+      return { pair: i.pair, buffer: bars.ts.buffer as ArrayBuffer, n: bars.ts.length, first, count, baseline: base.get(i.pair)!, upstream, outPath: pathOf(t, i.pair) };
+    });
+    const metadata = { 'bqx.unit': t.unit.name, 'bqx.month': t.month, 'bqx.data_version': t.dataVersion };
+    return pool.run({ id: nextId++, unit: t.unit.name, month: t.month, inputs, metadata }, inputs.map((i) => i.buffer));
+  }
+
+  async function execute(t: PlannedTask): Promise<void> {
+    const s = summaries.get(t.unit.name)!;
+    const startedAt = Date.now();
+    let lastError = '';
+    for (let a = 1; a <= opts.retries + 1 && !interrupted; a++) {
+      await store.putManifest(record(t, { status: 'running', startedAt, attempts: a }));
+      emit({ type: 'task-start', unit: t.unit.name, pair: t.pair, month: t.month, attempt: a });
+      const reply = await attempt(t).catch((e: Error) => ({ id: 0, ok: false as const, error: e.stack ?? e.message }));
+      if (reply.ok) {
+        const rows = reply.outputs.reduce((n, o) => n + o.rows, 0);
+        const bytes = reply.outputs.reduce((n, o) => n + o.bytes, 0);
+        const single = reply.outputs.length === 1 ? reply.outputs[0]! : null;
+        const extra: Record<string, unknown> = { ...reply.notes };
+        if (!single) extra.outputs = Object.fromEntries(reply.outputs.map((o) => [o.pair, { path: o.path, rows: o.rows, bytes: o.bytes, checksum: o.checksum }]));
+        if (reply.warnings.length) extra.warnings = reply.warnings;
+        await store.putManifest(record(t, {
+          status: 'done', rows, bytes, checksum: single?.checksum ?? '', path: single?.path ?? '', startedAt, finishedAt: Date.now(),
+          attempts: a, worker: `thread-${pool.size}`, extra,
+        }));
+        for (const w of reply.warnings) { warnings.push(`${t.unit.name} ${t.pair} ${t.month}: ${w}`); emit({ type: 'warning', message: warnings.at(-1)! }); }
+        Object.assign(s, { done: s.done + 1, rows: s.rows + rows, bytes: s.bytes + bytes, computeMs: s.computeMs + reply.computeMs, writeMs: s.writeMs + reply.writeMs });
+        emit({ type: 'task-done', unit: t.unit.name, pair: t.pair, month: t.month, rows, ms: Date.now() - startedAt });
+        return;
+      }
+      lastError = reply.error;
+      if (interrupted) break;
+      if (a <= opts.retries) {
+        emit({ type: 'task-retry', unit: t.unit.name, pair: t.pair, month: t.month, attempt: a, error: reply.error.split('\n')[0]! });
+        await sleep(Math.min(250 * 2 ** (a - 1), 5_000));
+      }
+    }
+    if (interrupted) {
+      s.pending++;
+      await store.putManifest(record(t, { status: 'pending', error: 'interrupted' }));
+      return;
+    }
+    s.failed++;
+    await store.putManifest(record(t, { status: 'failed', startedAt, finishedAt: Date.now(), attempts: opts.retries + 1, error: lastError }));
+    emit({ type: 'task-failed', unit: t.unit.name, pair: t.pair, month: t.month, error: lastError.split('\n')[0]! });
+  }
+
+  try {
+    for (const u of units) {
+      const todo = tasks.filter((t) => t.unit === u && !isCurrent(t));
+      const s = summaries.get(u.name)!;
+      const u0 = Date.now();
+      emit({ type: 'unit-start', unit: u.name, todo: todo.length, total: s.total });
+      // Keep every worker busy plus one task being loaded ahead.
+      const limit = pool.size + 1;
+      const running = new Set<Promise<void>>();
+      for (const t of todo) {
+        if (interrupted) { s.pending++; continue; }
+        const p = execute(t).finally(() => running.delete(p));
+        running.add(p);
+        if (running.size >= limit) await Promise.race(running);
+      }
+      await waitWithGrace([...running], () => interrupted, opts.graceMs ?? 10_000, pool);
+      s.wallMs = Date.now() - u0;
+      emit({ type: 'unit-done', summary: { ...s } });
+      if (interrupted) break;
+      if (s.failed > 0) break; // downstream units would read missing partitions
+    }
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    await pool.close();
+  }
+  const list = [...summaries.values()];
+  const status = interrupted ? 'interrupted' : list.some((s) => s.failed > 0) ? 'failed' : 'done';
+  const wallMs = Date.now() - t0;
+  await store.putRun({ id: runId, startedAt: t0, finishedAt: Date.now(), status, command: opts.command ?? 'run', summary: { pairs, months: opts.months ?? 'all', units: list, warnings } });
+  emit({ type: 'run-done', runId, status, wallMs });
+  return { runId, status, units: list, wallMs, warnings };
+}
+
+/** Waits for in-flight tasks; after an interrupt, at most `graceMs`, then terminates the workers. */
+async function waitWithGrace(running: Promise<void>[], interrupted: () => boolean, graceMs: number, pool: WorkerPool): Promise<void> {
+  const all = Promise.all(running);
+  while (true) {
+    const tick = await Promise.race([all.then(() => 'done' as const), sleep(100).then(() => 'tick' as const)]);
+    if (tick === 'done') return;
+    if (interrupted()) {
+      const finished = await Promise.race([all.then(() => true), sleep(graceMs).then(() => false)]);
+      if (!finished) await pool.close();
+      await all;
+      return;
+    }
+  }
+}

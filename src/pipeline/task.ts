@@ -1,0 +1,57 @@
+// Executes one worker task: rebuild the bars from the transferred buffer, read upstream columns from
+// the lake, compute the unit, write each pair's Parquet atomically. Runs inside a worker thread.
+import type { Bars } from '../core/types.ts';
+import { readParquetFile, writeParquetFile } from '../io/parquet.ts';
+import { computeMonthUnit, computePairUnit, type PairInput } from './compute.ts';
+import type { Unit } from './units.ts';
+import type { WorkerPairInput, WorkerReply, WorkerTask } from './protocol.ts';
+
+function barsFrom(buffer: ArrayBuffer, n: number): Bars {
+  const col = (k: number) => new Float64Array(buffer, k * n * 8, n);
+  return { ts: col(0), open: col(1), high: col(2), low: col(3), close: col(4), volume: col(5) };
+}
+
+/** Upstream columns aligned to rows [0, rows) of `ts`: the lake files must hold exactly those bars. */
+function readUpstream(input: WorkerPairInput, ts: Float64Array, rows: number): Map<string, Float64Array> {
+  const out = new Map<string, Float64Array>();
+  if (input.upstream.length === 0) return out;
+  for (const file of input.upstream) for (const name of file.columns) out.set(name, new Float64Array(rows).fill(NaN));
+  const covered = new Uint8Array(rows);
+  for (const file of input.upstream) {
+    const part = readParquetFile(file.path, file.columns);
+    const cols = file.columns.map((name) => [out.get(name)!, part.columns.get(name)!] as const);
+    // Merge-walk the two strictly increasing timestamp lists; file rows outside ts are skipped.
+    let j = 0;
+    for (let i = 0; i < part.ts.length && j < rows; i++) {
+      const t = part.ts[i]!;
+      while (j < rows && ts[j]! < t) j++;
+      if (j >= rows || ts[j] !== t) continue;
+      covered[j] = 1;
+      for (const [dst, src] of cols) dst[j] = src[i]!;
+    }
+  }
+  const hole = covered.indexOf(0);
+  if (hole >= 0) {
+    throw new Error(`upstream of ${input.pair} has no row at ${new Date(ts[hole]!).toISOString()} (recompute the upstream stage)`);
+  }
+  return out;
+}
+
+export function executeTask(task: WorkerTask, units: ReadonlyMap<string, Unit>): WorkerReply {
+  const unit = units.get(task.unit);
+  if (!unit) return { id: task.id, ok: false, error: `unknown unit ${task.unit}` };
+  const t0 = performance.now();
+  const inputs: PairInput[] = task.inputs.map((i) => {
+    const bars = barsFrom(i.buffer, i.n);
+    const upstream = readUpstream(i, bars.ts, i.first + i.count);
+    return { pair: i.pair, bars, first: i.first, count: i.count, baseline: i.baseline, upstream };
+  });
+  const result = unit.kind === 'pair' ? computePairUnit(unit, inputs[0]!) : computeMonthUnit(unit, task.month, inputs);
+  const t1 = performance.now();
+  const outputs = task.inputs.map((i) => {
+    const o = result.outputs.get(i.pair)!;
+    const w = writeParquetFile(i.outPath, { ts: o.ts, columns: o.columns }, { metadata: task.metadata });
+    return { pair: i.pair, path: i.outPath, rows: o.ts.length, ...w };
+  });
+  return { id: task.id, ok: true, outputs, notes: result.notes, warnings: result.warnings, computeMs: t1 - t0, writeMs: performance.now() - t1 };
+}

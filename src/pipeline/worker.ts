@@ -1,0 +1,19 @@
+// Worker thread: loads the registry once, then executes the tasks the main thread sends.
+import { parentPort } from 'node:worker_threads';
+import { registry } from '../features/registry.ts';
+import { buildUnits } from './units.ts';
+import { executeTask } from './task.ts';
+import type { WorkerReply, WorkerTask } from './protocol.ts';
+
+const units = new Map(buildUnits(registry()).map((u) => [u.name, u]));
+
+parentPort!.on('message', (task: WorkerTask) => {
+  let reply: WorkerReply;
+  try {
+    reply = executeTask(task, units);
+  } catch (e) {
+    const err = e as Error;
+    reply = { id: task.id, ok: false, error: err.stack ?? err.message };
+  }
+  parentPort!.postMessage(reply);
+});
