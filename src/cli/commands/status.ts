@@ -35,7 +35,7 @@ export const status: CommandSpec = {
       return 0;
     }
     console.log(table(['pair', 'bars', 'first (UTC)', 'last (UTC)', 'missing min', 'weekends', 'sources'],
-      s.pairs.map((p) => [p.pair, p.bars, isoMinute(p.first), isoMinute(p.last), p.missingMinutes, p.weekendGaps, p.sources.join(', ')])));
+      s.pairs.map((p) => [p.pair, p.bars, isoMinute(p.first), isoMinute(p.last), p.missingMinutes, p.weekendGaps, p.sources.map((s) => s.split('/').pop()).join(', ')])));
     const bars = s.pairs.reduce((n, p) => n + p.bars, 0);
     console.log(`${s.pairs.length} pairs, ${bars.toLocaleString('en-US')} bars`);
     if (s.stages.length) {
