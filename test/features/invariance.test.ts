@@ -23,12 +23,30 @@ const units = buildUnits(registry());
 const bars = market(FROM, 2);
 const baselineOf = (b: Bars) => b.close[rowAt(b.ts, SPLIT)]!;
 
+/**
+ * Upstream columns (e.g. reg for erm) over bars rows [lo, hi): taken from the upstream unit's
+ * continuous run, as the pipeline reads them from the lake (upstream causality is tested on its own).
+ */
+const continuousCache = new Map<string, ComputeResult>();
+function upstreamOf(unit: Unit, pair: string, lo: number, hi: number): Map<string, Float64Array> {
+  const out = new Map<string, Float64Array>();
+  for (const [from, names] of unit.upstream) {
+    const up = units.find((u) => u.name === from)!;
+    const key = up.kind === 'pair' ? `${up.name}|${pair}` : up.name;
+    let r = continuousCache.get(key);
+    if (!r) continuousCache.set(key, (r = computeUnit(up, [pair], FROM, END)));
+    const cols = new Map(r.outputs.get(pair)!.columns);
+    for (const n of names) out.set(n, cols.get(n)!.subarray(lo, hi));
+  }
+  return out;
+}
+
 /** Rows [from, to) of the data set (by time) with `warmup` earlier rows and `lookahead` later rows. */
 function input(pair: string, unit: Unit, from: number, to: number, end = END): PairInput {
   const b = bars.get(pair)!;
   const s = rowAt(b.ts, from), e = rowAt(b.ts, to), last = rowAt(b.ts, end);
   const lo = Math.max(0, s - unit.warmup), hi = Math.min(last, e + unit.lookahead);
-  return { pair, bars: sliceBars(b, lo, hi), first: s - lo, count: e - s, baseline: baselineOf(b) };
+  return { pair, bars: sliceBars(b, lo, hi), first: s - lo, count: e - s, baseline: baselineOf(b), upstream: upstreamOf(unit, pair, lo, e) };
 }
 
 function computeUnit(unit: Unit, pairs: readonly string[], from: number, to: number, end = END): ComputeResult {
@@ -48,7 +66,8 @@ for (const unit of units) {
   const checked = unit.kind === 'pair' ? PAIR_UNIT_PAIRS : ['EURUSD', 'USDJPY', 'AUDNZD'];
   for (const group of pairs) {
     const label = `${unit.name} [${unit.kind === 'pair' ? group[0] : 'all 28 pairs'}]`;
-    const continuous = computeUnit(unit, group, FROM, END);
+    let cont: ComputeResult | undefined;
+    const continuousRun = () => (cont ??= computeUnit(unit, group, FROM, END));
     const features = unit.columns.filter((c) => c.role === 'feature');
     const targets = unit.columns.filter((c) => c.role === 'target');
 
@@ -56,7 +75,7 @@ for (const unit of units) {
       const alone = computeUnit(unit, group, SPLIT, END);
       for (const pair of checked) {
         for (const c of unit.columns) {
-          const a = rowsOf(continuous, pair, c.name, SPLIT, END), b = rowsOf(alone, pair, c.name, SPLIT, END);
+          const a = rowsOf(continuousRun(), pair, c.name, SPLIT, END), b = rowsOf(alone, pair, c.name, SPLIT, END);
           const i = firstMismatch(a, b, 1e-9);
           assert.equal(i, -1, `${c.name} ${pair}: July alone differs at row ${i}: ${b[i]} vs continuous ${a[i]}`);
         }
@@ -68,7 +87,7 @@ for (const unit of units) {
         const truncated = computeUnit(unit, group, FROM, cut + 60_000, cut + 60_000);
         for (const pair of checked) {
           for (const c of features) {
-            const a = rowsOf(continuous, pair, c.name, FROM, cut + 60_000), b = rowsOf(truncated, pair, c.name, FROM, cut + 60_000);
+            const a = rowsOf(continuousRun(), pair, c.name, FROM, cut + 60_000), b = rowsOf(truncated, pair, c.name, FROM, cut + 60_000);
             const i = firstMismatch(a, b, 0);
             assert.equal(i, -1, `${c.name} ${pair}: truncated at ${new Date(cut).toISOString()} differs at row ${i}: ${b[i]} vs ${a[i]}`);
           }
@@ -81,7 +100,7 @@ for (const unit of units) {
         const cut = CUTS[1]!;
         const truncated = computeUnit(unit, group, FROM, cut + 60_000, cut + 60_000);
         for (const c of targets) {
-          const a = rowsOf(continuous, group[0]!, c.name, FROM, cut + 60_000), b = rowsOf(truncated, group[0]!, c.name, FROM, cut + 60_000);
+          const a = rowsOf(continuousRun(), group[0]!, c.name, FROM, cut + 60_000), b = rowsOf(truncated, group[0]!, c.name, FROM, cut + 60_000);
           assert.notEqual(firstMismatch(a, b, 0), -1, `${c.name} unchanged by truncation`);
         }
       });
@@ -90,7 +109,7 @@ for (const unit of units) {
     test(`${label}: NaN only in the declared history prefix (and rarely where undefined)`, () => {
       for (const pair of checked) {
         for (const c of features) {
-          const col = rowsOf(continuous, pair, c.name, FROM, END);
+          const col = rowsOf(continuousRun(), pair, c.name, FROM, END);
           for (let i = 0; i < Math.min(c.nanPrefix, col.length); i++) {
             assert.ok(Number.isNaN(col[i]!), `${c.name} ${pair}: row ${i} < nanPrefix ${c.nanPrefix} is ${col[i]}, expected NaN`);
           }
