@@ -23,8 +23,9 @@ export interface FeatureDef {
    */
   readonly lookback: number;
   /**
-   * Rows at the start of the data set for which the value is NaN because history is too short
-   * (≤ lookback). After them the value is NaN only where it is undefined (0/0, zero variance …).
+   * At most this many rows at the start of the data set are NaN because history is too short
+   * (≤ lookback + 1; exact for own-row windows, an upper bound where the history is counted in time or
+   * in union-grid rows). After them the value is NaN only where it is undefined (0/0, zero variance …).
    */
   readonly nanPrefix: number;
   /** Rows after t that the value reads: 0 for every feature; > 0 only for targets. */

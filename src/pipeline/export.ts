@@ -84,8 +84,13 @@ export async function exportWide(store: Store, opts: ExportOptions): Promise<Exp
     columns: [
       { name: 'ts', role: 'key', dtype: 'timestamp[ms, UTC]', description: 'bar start (UTC)', lookback: 0, lookahead: 0 },
       { name: 'pair', role: 'key', dtype: 'string', description: 'FX pair (market convention)', lookback: 0, lookahead: 0 },
-      ...[...featureCols, ...targetCols].map((c) => ({ ...c, dtype: opts.float32 ? 'float32' : c.dtype })),
+      ...[...featureCols, ...targetCols].map((c) => ({
+        ...c, dtype: opts.float32 ? 'float32' : c.dtype,
+        // JSON has no infinity: an open end of a range is null.
+        range: c.range?.map((v) => (Number.isFinite(v) ? v : null)),
+      })),
     ],
+    notes: 'range: [min, max] inclusive, null = unbounded; lookback/lookahead in rows of the pair (cross families: rows of the union minute grid)',
     notImplemented: reg.all.filter((c) => !columnOrder.includes(c)).map((c) => c.name),
   };
   writeFileAtomic(join(opts.out, 'catalog.json'), JSON.stringify(catalog, null, 2) + '\n');

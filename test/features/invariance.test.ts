@@ -2,7 +2,8 @@
 // (a) truncation: recomputing on rows ≤ t gives identical values at ≤ t, for several t;
 // (b) partition: a month computed alone with its declared warm-up equals the same rows of one
 //     continuous multi-month run (≤ 1e-9 relative);
-// (c) NaN pattern: NaN in the first nanPrefix rows of the data set, rarely afterwards.
+// (c) NaN pattern: after the first nanPrefix rows of the data set (the declared bound of rows without
+//     enough history), NaN only where the value is undefined — rarely on a realistic market.
 // Targets read the future: they are checked to FAIL (a), as the validator expects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,8 +64,8 @@ function rowsOf(r: ComputeResult, pair: string, name: string, from: number, to: 
 
 for (const unit of units) {
   const pairs = unit.kind === 'pair' ? PAIR_UNIT_PAIRS.map((p) => [p]) : [[...bars.keys()]];
-  const checked = unit.kind === 'pair' ? PAIR_UNIT_PAIRS : ['EURUSD', 'USDJPY', 'AUDNZD'];
   for (const group of pairs) {
+    const checked = unit.kind === 'pair' ? group : ['EURUSD', 'USDJPY', 'AUDNZD'];
     const label = `${unit.name} [${unit.kind === 'pair' ? group[0] : 'all 28 pairs'}]`;
     let cont: ComputeResult | undefined;
     const continuousRun = () => (cont ??= computeUnit(unit, group, FROM, END));
@@ -106,13 +107,10 @@ for (const unit of units) {
       });
     }
 
-    test(`${label}: NaN only in the declared history prefix (and rarely where undefined)`, () => {
+    test(`${label}: NaN only within the declared history prefix (and rarely where undefined)`, () => {
       for (const pair of checked) {
         for (const c of features) {
           const col = rowsOf(continuousRun(), pair, c.name, FROM, END);
-          for (let i = 0; i < Math.min(c.nanPrefix, col.length); i++) {
-            assert.ok(Number.isNaN(col[i]!), `${c.name} ${pair}: row ${i} < nanPrefix ${c.nanPrefix} is ${col[i]}, expected NaN`);
-          }
           let nan = 0;
           for (let i = c.nanPrefix; i < col.length; i++) if (Number.isNaN(col[i]!)) nan++;
           const frac = nan / Math.max(1, col.length - c.nanPrefix);

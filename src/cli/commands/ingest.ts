@@ -6,6 +6,8 @@ import { configFrom, withStore } from '../context.ts';
 import { fmtDuration, fmtNumber, printJson, table } from '../output.ts';
 import { join } from 'node:path';
 
+const CSV_FLAGS = ['time-col', 'time-format', 'csv-tz', 'delimiter'];
+
 function printReports(reports: FileReport[]): void {
   console.log(table(['file', 'format', 'pair', 'rows', 'loaded', 'dropped', 'defects', 'status'],
     reports.map((r) => [r.file.split('/').pop()!, r.format, r.pair ?? '?', r.rows, r.loaded, r.dropped.closedMarket,
@@ -36,7 +38,7 @@ writes the rejected ones to <data-dir>/rejects/.`,
     pair: { type: 'string', description: 'the pair of every file (else taken from each file name)', valueName: 'PAIR' },
     'source-tz': { type: 'string', description: 'IANA time zone of HistData local times', default: 'America/New_York', valueName: 'TZ' },
     'on-error': { type: 'string', description: 'fail (load nothing from a bad file) or skip (load good rows, write rejects)', default: 'fail', valueName: 'MODE' },
-    'time-col': { type: 'string', description: 'csv: time column name', default: 'time', valueName: 'NAME' },
+    'time-col': { type: 'string', description: 'csv: time column name (without CSV flags the columns and time format are recognised)', default: 'time', valueName: 'NAME' },
     'time-format': { type: 'string', description: 'csv: iso, epoch-ms, epoch-s or a pattern such as "YYYY-MM-DD HH:mm:ss"', default: 'iso', valueName: 'FMT' },
     'csv-tz': { type: 'string', description: 'csv: IANA zone of local time values', default: 'UTC', valueName: 'TZ' },
     delimiter: { type: 'string', description: 'csv: field delimiter', default: ',', valueName: 'C' },
@@ -56,10 +58,11 @@ writes the rejected ones to <data-dir>/rejects/.`,
       sourceTz: tz,
       onError: oneOf(args, 'on-error', ['fail', 'skip'] as const) ?? 'fail',
       rejectsDir: join(cfg.dataDir, 'rejects'),
-      csv: {
+      // Without CSV flags the reader recognises the columns and the time format itself.
+      csv: CSV_FLAGS.some((f) => str(args, f) !== undefined) ? {
         time: str(args, 'time-col') ?? 'time', open: 'open', high: 'high', low: 'low', close: 'close', volume: 'volume',
         timeFormat: str(args, 'time-format') ?? 'iso', tz: str(args, 'csv-tz'), delimiter: str(args, 'delimiter'),
-      },
+      } : undefined,
     };
     const json = bool(args, 'json');
     const t0 = Date.now();
