@@ -1,15 +1,20 @@
 // Comparisons used by the invariance tests.
 
+/** Median of |x| over the finite values of a column (its typical magnitude). */
+export function typicalMagnitude(a: Float64Array): number {
+  const v = Array.from(a).filter(Number.isFinite).map(Math.abs).sort((x, y) => x - y);
+  return v.length ? v[v.length >> 1]! : 0;
+}
+
 /**
- * The first row where a and b differ by more than `rel` relative: |a − b| ≤ rel · max(|a|, |b|), or,
- * for values near zero, ≤ rel · 1e-3 · scale, with scale = the largest |value| of the column (so a
- * residual of 1e-15 next to values of 1e2 is not a "relative" failure). NaN must match NaN.
- * rel = 0 demands identical values (bit-for-bit, NaN = NaN).
+ * The first row where a and b differ by more than `rel` relative: |a − b| ≤ rel · max(|a|, |b|, m),
+ * m = the column's typical magnitude (median |value|), so that a value that is a small difference of
+ * large terms (an excess kurtosis of 0.002 = m4/m2² − 3, a CCI crossing zero) is judged on the scale of
+ * its column rather than on its own. NaN must match NaN. rel = 0 demands identical values (bit for bit).
  */
 export function firstMismatch(a: Float64Array, b: Float64Array, rel: number): number {
   if (a.length !== b.length) return Math.min(a.length, b.length);
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) if (Math.abs(a[i]!) > scale && Number.isFinite(a[i]!)) scale = Math.abs(a[i]!);
+  const m = rel === 0 ? 0 : typicalMagnitude(a);
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!, y = b[i]!;
     if (Number.isNaN(x) || Number.isNaN(y)) {
@@ -20,8 +25,7 @@ export function firstMismatch(a: Float64Array, b: Float64Array, rel: number): nu
       if (!Object.is(x, y)) return i;
       continue;
     }
-    const d = Math.abs(x - y);
-    if (d > rel * Math.max(Math.abs(x), Math.abs(y)) && d > rel * 1e-3 * scale) return i;
+    if (Math.abs(x - y) > rel * Math.max(Math.abs(x), Math.abs(y), m)) return i;
   }
   return -1;
 }
