@@ -49,7 +49,12 @@ export function encodeParquet(frame: FrameColumns, opts: WriteOptions = {}): Uin
   const wasmTable = pq.Table.fromIPCStream(tableToIPC(table, 'stream'));
   let props = new pq.WriterPropertiesBuilder().setCompression(pq.Compression.SNAPPY).setDictionaryEnabled(false);
   if (frame.pair !== undefined) props = props.setColumnDictionaryEnabled('pair', true);
-  if (opts.metadata) props = props.setKeyValueMetadata(new Map(Object.entries(opts.metadata)));
+  // One key holding sorted JSON: parquet-wasm writes a map's keys in hash order, which would make
+  // the bytes of identical files differ between runs.
+  if (opts.metadata) {
+    const sorted = Object.fromEntries(Object.entries(opts.metadata).sort(([a], [b]) => (a < b ? -1 : 1)));
+    props = props.setKeyValueMetadata(new Map([['bqx', JSON.stringify(sorted)]]));
+  }
   return pq.writeParquet(wasmTable, props.build());
 }
 

@@ -113,7 +113,7 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
       });
       return { pair: i.pair, buffer: bars.ts.buffer as ArrayBuffer, n: bars.ts.length, first, count, baseline: base.get(i.pair)!, upstream, outPath: pathOf(t, i.pair) };
     });
-    const metadata = { 'bqx.unit': t.unit.name, 'bqx.month': t.month, 'bqx.data_version': t.dataVersion };
+    const metadata = { unit: t.unit.name, month: t.month, data_version: t.dataVersion };
     return pool.run({ id: nextId++, unit: t.unit.name, month: t.month, inputs, metadata }, inputs.map((i) => i.buffer));
   }
 
