@@ -52,7 +52,11 @@ function sliceOutputs(unit: Unit, pair: string, cols: Map<string, Float64Array>,
   const columns: [string, Float64Array][] = unit.columns.map((c) => {
     const col = cols.get(c.name);
     if (!col) throw new Error(`unit ${unit.name}: ${pair} has no value for ${c.name}`);
-    return [c.name, col.slice(rows.first, end)];
+    const part = col.slice(rows.first, end);
+    // −0 becomes +0: the sign of a zero carries no information here, and Parquet writers that
+    // dictionary-encode doubles (DuckDB's) would not keep it, so exports stay bit-exact.
+    for (let i = 0; i < part.length; i++) if (part[i] === 0) part[i] = 0;
+    return [c.name, part];
   });
   return { ts: ts.slice(rows.first, end), columns };
 }

@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { bqx, bqxJson, bqxSpawn } from '../helpers/cli.ts';
 import { registry } from '../../src/features/registry.ts';
+import { readParquetFile } from '../../src/io/parquet.ts';
 import { buildUnits } from '../../src/pipeline/units.ts';
 
 const PAIRS = 'EURUSD,GBPUSD,EURGBP';
@@ -89,4 +90,15 @@ test('export: wide Parquet per pair × month that DuckDB reads, with manifest.js
     assert.equal(String(cols[0]!.column_type), 'TIMESTAMP WITH TIME ZONE');
   }
   con.closeSync();
+  // The wide file holds exactly the stage outputs (bit for bit, NaN included).
+  const f = manifest.files[manifest.files.length - 1];
+  const wide = readParquetFile(join(out, f.path));
+  for (const u of buildUnits(reg)) {
+    const part = readParquetFile(join(a, 'lake', u.name, `pair=${f.pair}`, `month=${f.month}.parquet`));
+    assert.deepEqual(part.ts, wide.ts);
+    for (const [name, col] of part.columns) {
+      const w = wide.columns.get(name)!;
+      for (let i = 0; i < col.length; i++) assert.ok(Object.is(col[i], w[i]), `${name} row ${i}: ${w[i]} exported, ${col[i]} computed`);
+    }
+  }
 });
