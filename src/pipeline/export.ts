@@ -1,10 +1,12 @@
 // Export (stage 2.7), wide layout: features/pair=P/month=M/part-0.parquet with ts, pair, every
 // implemented feature and the targets (snappy), plus manifest.json and catalog.json.
-import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { isoMinute } from '../core/time.ts';
 import { registry } from '../features/registry.ts';
-import { readParquetFile, writeFileAtomic, writeParquetFile } from '../io/parquet.ts';
+import type { FeatureDef } from '../features/types.ts';
+import { sha256, writeFileAtomic } from '../io/parquet.ts';
 import type { Store } from '../store/types.ts';
 import { partitionPath } from './lake.ts';
 import { buildUnits } from './units.ts';
@@ -33,6 +35,26 @@ export interface ExportResult {
   readonly missing: string[];
 }
 
+/** Joins the units' lake files of one partition row by row (POSITIONAL JOIN) and writes the wide file. */
+async function writeWide(con: DuckDBConnection, files: readonly string[], columns: readonly { name: string; unit: number }[],
+  pair: string, out: string, float32: boolean): Promise<void> {
+  const from = files.map((f, i) => `read_parquet(${sqlString(f)}, hive_partitioning = false) u${i}`).join(' POSITIONAL JOIN ');
+  // Every unit must hold the same rows: compare the timestamps first (reads only the ts columns).
+  const mismatch = files.slice(1).map((_, i) => `u0.ts IS DISTINCT FROM u${i + 1}.ts`).join(' OR ');
+  if (mismatch) {
+    const bad = await con.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM ${from} WHERE ${mismatch}`);
+    if (Number(bad.getRowObjects()[0]!.n) > 0) throw new Error(`${out}: the stages' rows differ (recompute with bqx run --force)`);
+  }
+  const cast = float32 ? '::FLOAT' : '';
+  const select = [`u0.ts`, `${sqlString(pair)} AS pair`, ...columns.map((c) => `u${c.unit}."${c.name}"${cast} AS "${c.name}"`)].join(', ');
+  mkdirSync(dirname(out), { recursive: true });
+  const tmp = `${out}.tmp-${process.pid}`;
+  await con.run(`COPY (SELECT ${select} FROM ${from}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION snappy)`);
+  renameSync(tmp, out);
+}
+
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
 export async function exportWide(store: Store, opts: ExportOptions): Promise<ExportResult> {
   const reg = registry();
   const units = buildUnits(reg);
@@ -40,36 +62,40 @@ export async function exportWide(store: Store, opts: ExportOptions): Promise<Exp
   const doneOf = new Map(manifests.filter((m) => m.status === 'done').map((m) => [`${m.stage}|${m.pair}|${m.month}`, m]));
   const index = await store.monthIndex();
   const parts = index.filter((r) => (!opts.pairs || opts.pairs.includes(r.pair)) && (!opts.months || opts.months.includes(r.month)));
-  const columnOrder = units.flatMap((u) => u.columns);
-  const featureCols = columnOrder.filter((c) => c.role === 'feature');
-  const targetCols = columnOrder.filter((c) => c.role === 'target');
+  const unitOf = (c: FeatureDef) => units.findIndex((u) => u.columns.includes(c));
+  const exported = units.flatMap((u) => u.columns);
+  const featureCols = exported.filter((c) => c.role === 'feature');
+  const targetCols = exported.filter((c) => c.role === 'target');
+  const ordered = [...featureCols, ...targetCols].map((c) => ({ name: c.name, unit: unitOf(c) }));
   const files: ExportedFile[] = [];
   const missing: string[] = [];
-  let k = 0;
-  for (const { pair, month } of parts) {
-    opts.onProgress?.(k++, parts.length);
-    const versions: Record<string, string> = {};
-    const cols = new Map<string, Float64Array>();
-    let ts: Float64Array | null = null;
-    let complete = true;
-    for (const u of units) {
-      const m = doneOf.get(`${u.name}|${u.kind === 'month' ? '*' : pair}|${month}`);
-      const path = partitionPath(opts.dataDir, u.name, pair, month);
-      if (!m || !existsSync(path)) { complete = false; missing.push(`${u.name} ${pair} ${month}`); break; }
-      versions[u.name] = m.dataVersion;
-      const part = readParquetFile(path);
-      if (ts && (ts.length !== part.ts.length || ts.some((t, i) => t !== part.ts[i]))) {
-        throw new Error(`${u.name} ${pair} ${month}: rows differ from the other stages' (recompute with bqx run --force)`);
+  // A private in-memory DuckDB joins and writes the files (the store's own file stays untouched).
+  const db = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+  const con = await db.connect();
+  try {
+    let k = 0;
+    for (const { pair, month } of parts) {
+      opts.onProgress?.(k++, parts.length);
+      const versions: Record<string, string> = {};
+      const paths: string[] = [];
+      for (const u of units) {
+        const m = doneOf.get(`${u.name}|${u.kind === 'month' ? '*' : pair}|${month}`);
+        const path = partitionPath(opts.dataDir, u.name, pair, month);
+        if (!m || !existsSync(path)) { missing.push(`${u.name} ${pair} ${month}`); break; }
+        versions[u.name] = m.dataVersion;
+        paths.push(path);
       }
-      ts = part.ts;
-      for (const [name, col] of part.columns) cols.set(name, col);
+      if (paths.length < units.length) continue;
+      const rel = join('features', `pair=${pair}`, `month=${month}`, 'part-0.parquet');
+      const out = join(opts.out, rel);
+      await writeWide(con, paths, ordered, pair, out, opts.float32 === true);
+      const bytes = readFileSync(out);
+      const span = (await con.runAndReadAll(`SELECT count(*)::BIGINT AS n, epoch_ms(min(ts))::DOUBLE AS lo, epoch_ms(max(ts))::DOUBLE AS hi FROM read_parquet(${sqlString(out)}, hive_partitioning = false)`)).getRowObjects()[0]!;
+      files.push({ path: rel, pair, month, rows: Number(span.n), bytes: bytes.length, sha256: sha256(bytes),
+        from: isoMinute(Number(span.lo)), to: isoMinute(Number(span.hi)), dataVersions: versions });
     }
-    if (!complete || !ts) continue;
-    const rel = join('features', `pair=${pair}`, `month=${month}`, 'part-0.parquet');
-    const ordered: [string, Float64Array][] = [...featureCols, ...targetCols].map((c) => [c.name, cols.get(c.name)!]);
-    const w = writeParquetFile(join(opts.out, rel), { ts, pair, columns: ordered }, { float32: opts.float32 });
-    files.push({ path: rel, pair, month, rows: ts.length, bytes: w.bytes, sha256: w.checksum,
-      from: isoMinute(ts[0]!), to: isoMinute(ts[ts.length - 1]!), dataVersions: versions });
+  } finally {
+    con.closeSync();
   }
   opts.onProgress?.(parts.length, parts.length);
   const columns = featureCols.length + targetCols.length;
@@ -91,7 +117,7 @@ export async function exportWide(store: Store, opts: ExportOptions): Promise<Exp
       })),
     ],
     notes: 'range: [min, max] inclusive, null = unbounded; lookback/lookahead in rows of the pair (cross families: rows of the union minute grid)',
-    notImplemented: reg.all.filter((c) => !columnOrder.includes(c)).map((c) => c.name),
+    notImplemented: reg.all.filter((c) => !exported.includes(c)).map((c) => c.name),
   };
   writeFileAtomic(join(opts.out, 'catalog.json'), JSON.stringify(catalog, null, 2) + '\n');
   return { out: opts.out, files, columns, rows: manifest.rows, bytes: files.reduce((n, f) => n + f.bytes, 0), missing };
