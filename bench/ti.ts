@@ -3,6 +3,7 @@
 // pair-month. Run: node --import tsx bench/ti.ts. Targets (not tests): our 13 summed ≤ ~160 ms on 1 M
 // bars; the ti family < 0.3 s per pair-month. The TA-Lib binding's time includes its conversion of JS
 // arrays to C arrays and back (DESIGN.md: ~38× TA-Lib C), so the ratio overstates our speed against C.
+// Two peer JS libraries are timed in the same run (speed only, no parity check; see PEERS).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { strFromU8, unzipSync } from 'fflate';
@@ -23,11 +24,21 @@ import { sar } from '../src/kernels/ta/sar.ts';
 import { obv } from '../src/kernels/ta/obv.ts';
 import { bbands } from '../src/kernels/ta/bbands.ts';
 
+import type * as Fti from 'fast-technical-indicators';
+import type * as Ixjb94 from '@ixjb94/indicators';
+
 interface TaResult { begIndex: number; nbElement: number }
-const talib = createRequire(import.meta.url)('talib') as { execute(p: Record<string, unknown>): TaResult };
+const require = createRequire(import.meta.url);
+const talib = require('talib') as { execute(p: Record<string, unknown>): TaResult };
+// Loaded through require: fast-technical-indicators' ESM entry (ESM syntax in a "type": "commonjs"
+// package) yields none of its named exports under tsx; its CommonJS build (dist/index.cjs) works.
+const fti = require('fast-technical-indicators') as typeof Fti;
+const ixjb94 = new (require('@ixjb94/indicators') as typeof Ixjb94).IndicatorsSync();
 
 const N = 1_000_000;
 const REPEAT = Number(process.env.BQX_BENCH_REPEAT ?? 5);
+// Fewer repetitions for the peers (~1.4 s and ~4 s per pass of the 13): keeps the run under a minute.
+const PEER_REPEAT = Math.min(REPEAT, 3);
 
 /** Best of `repeat` runs after a warm-up, in ms of this process's CPU time (user + system): on a shared
  * machine, wall time also counts the time spent waiting for a core. */
@@ -74,27 +85,86 @@ const CASES: { name: string; ours: () => void; talib: Record<string, unknown> }[
     talib: { name: 'BBANDS', inReal: cA, optInTimePeriod: 20, optInNbDevUp: 2, optInNbDevDn: 2, optInMAType: 0 } },
 ];
 
-// ── Place for peer JS libraries (not installed; the lead may add them): add a column per library here,
-// e.g. { library: '@ixjb94/indicators', run: { 'RSI(14)': () => …, … } }, measured like `ours`.
-const PEERS: { library: string; run: Partial<Record<string, () => void>> }[] = [];
+// ── Peer JS libraries, timed like `ours` (best of PEER_REPEAT after a warm-up, CPU ms) on the same
+// series: both take plain number[] inputs, so they get hA/lA/cA/vA (converted once, above, for TA-Lib).
+// Their time includes allocating their own output arrays (their API has no caller-provided outputs).
+// Definitions they follow (not TA-Lib's, so their values differ from ours; speed only, no parity test):
+// - @ixjb94/indicators (IndicatorsSync): a port of Tulip Indicators — EMA/MACD seeded with the first
+//   value (not an SMA), ADX from DM alone (TR cancels in DX), Tulip's CCI/STOCH/PSAR start-up.
+// - fast-technical-indicators: the `technicalindicators` package's definitions — Wilder RSI/ATR seeded
+//   with an SMA (TA-Lib-like), RSI rounded to 2 decimals, STOCH only fast %K(14) and %D = SMA3 of it
+//   (no slow-%K smoothing, marked *: less work than STOCH(14,3,3)), objects per row for MACD/STOCH/
+//   ADX/BBANDS, O(period) per row for SMA/CCI/WILLR/STOCH.
+const PEERS: { library: string; run: Partial<Record<string, () => unknown>>; approx?: string[] }[] = [
+  { library: '@ixjb94/indicators', run: {
+    'SMA(30)': () => ixjb94.sma(cA, 30),
+    'EMA(30)': () => ixjb94.ema(cA, 30),
+    'RSI(14)': () => ixjb94.rsi(cA, 14),
+    'MACD(12,26,9)': () => ixjb94.macd(cA, 12, 26, 9),
+    'STOCH(14,3,3)': () => ixjb94.stoch(hA, lA, cA, 14, 3, 3),
+    'ATR(14)': () => ixjb94.atr(hA, lA, cA, 14),
+    'CCI(14)': () => ixjb94.cci(hA, lA, cA, 14),
+    'WILLR(14)': () => ixjb94.willr(hA, lA, cA, 14),
+    'MFI(14)': () => ixjb94.mfi(hA, lA, cA, vA, 14),
+    'ADX(14)': () => ixjb94.adx(hA, lA, 14),
+    'SAR(0.02,0.2)': () => ixjb94.psar(hA, lA, 0.02, 0.2),
+    'OBV': () => ixjb94.obv(cA, vA),
+    'BBANDS(20,2)': () => ixjb94.bbands(cA, 20, 2),
+  } },
+  { library: 'fast-technical-indicators', approx: ['STOCH(14,3,3)'], run: {
+    'SMA(30)': () => fti.sma({ period: 30, values: cA }),
+    'EMA(30)': () => fti.ema({ period: 30, values: cA }),
+    'RSI(14)': () => fti.rsi({ period: 14, values: cA }),
+    'MACD(12,26,9)': () => fti.macd({ values: cA, fastPeriod: 12, slowPeriod: 26, signalPeriod: 9 }),
+    'STOCH(14,3,3)': () => fti.stochastic({ high: hA, low: lA, close: cA, period: 14, signalPeriod: 3 }),
+    'ATR(14)': () => fti.atr({ high: hA, low: lA, close: cA, period: 14 }),
+    'CCI(14)': () => fti.cci({ high: hA, low: lA, close: cA, period: 14 }),
+    'WILLR(14)': () => fti.williamsr({ high: hA, low: lA, close: cA, period: 14 }),
+    'MFI(14)': () => fti.mfi({ high: hA, low: lA, close: cA, volume: vA, period: 14 }),
+    'ADX(14)': () => fti.adx({ high: hA, low: lA, close: cA, period: 14 }),
+    'SAR(0.02,0.2)': () => fti.psar({ high: hA, low: lA, step: 0.02, max: 0.2 }),
+    'OBV': () => fti.obv({ close: cA, volume: vA }),
+    'BBANDS(20,2)': () => fti.bollingerbands({ period: 20, values: cA, stdDev: 2 }),
+  } },
+];
 
 const rows: string[][] = [];
 let oursTotal = 0;
 let talibTotal = 0;
+const peerTotals = PEERS.map(() => ({ ms: 0, count: 0 }));
 for (const c of CASES) {
   const ours = best(c.ours);
   const ta = best(() => talib.execute({ ...range, ...c.talib }), 1);
   oursTotal += ours;
   talibTotal += ta;
-  const peers = PEERS.map((p) => { const f = p.run[c.name]; return f ? best(f).toFixed(1) : '—'; });
+  const peers = PEERS.flatMap((p, i) => {
+    const f = p.run[c.name];
+    if (!f) return ['—', '—'];
+    const ms = best(f, PEER_REPEAT);
+    peerTotals[i]!.ms += ms;
+    peerTotals[i]!.count++;
+    const mark = p.approx?.includes(c.name) ? '*' : '';
+    return [ms.toFixed(1) + mark, (ms / ours).toFixed(1)];
+  });
   rows.push([c.name, ours.toFixed(1), ta.toFixed(1), (ta / ours).toFixed(1), ...peers]);
 }
-rows.push(['sum of 13', oursTotal.toFixed(1), talibTotal.toFixed(1), (talibTotal / oursTotal).toFixed(1), ...PEERS.map(() => '')]);
-const head = ['indicator (1,000,000 bars, CPU ms)', 'ours ms', 'TA-Lib binding ms', 'binding/ours', ...PEERS.map((p) => `${p.library} ms`)];
+const peerSums = peerTotals.flatMap((t) => t.count === CASES.length
+  ? [t.ms.toFixed(1), (t.ms / oursTotal).toFixed(1)]
+  : [`${t.ms.toFixed(1)} (${t.count} of ${CASES.length})`, '—']);
+rows.push(['sum of 13', oursTotal.toFixed(1), talibTotal.toFixed(1), (talibTotal / oursTotal).toFixed(1), ...peerSums]);
+const head = ['indicator (1,000,000 bars, CPU ms)', 'ours ms', 'TA-Lib binding ms', 'binding/ours',
+  ...PEERS.flatMap((p) => [`${p.library} ms`, 'peer/ours'])];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (r: string[]) => r.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
 console.log('\n' + line(head) + '\n' + widths.map((w) => '-'.repeat(w)).join('  ') + '\n' + rows.map(line).join('\n'));
-console.log(`\nour 13 classic indicators on 1 M bars: ${oursTotal.toFixed(0)} ms (target ≤ ~160 ms)`);
+console.log(`ours and peers: best of ${REPEAT} and ${PEER_REPEAT} runs after a warm-up; TA-Lib binding: 1 run after a warm-up.` +
+  ' * fast %K/%D only (no slow-%K smoothing).');
+// The closing verdict compares with the fastest peer that provides all 13 indicators.
+const complete = PEERS.map((p, i) => ({ library: p.library, ms: peerTotals[i]!.ms })).filter((_, i) => peerTotals[i]!.count === CASES.length);
+const fastest = complete.reduce((a, b) => (b.ms < a.ms ? b : a), { library: 'none', ms: Infinity });
+const speedup = fastest.ms / oursTotal;
+console.log(`\nour 13 classic indicators on 1 M bars: ${oursTotal.toFixed(0)} ms — ${oursTotal <= 160 ? 'meets' : 'misses'} the ≤ 160 ms target;` +
+  ` ${speedup.toFixed(1)}× faster than the fastest JS library (${fastest.library}, ${fastest.ms.toFixed(0)} ms) — ${speedup >= 2 ? 'meets' : 'misses'} the ≥ 2× target`);
 
 // The whole family on one pair-month: the month's rows plus the family's largest warm-up.
 const MONTH_ROWS = 31_000;

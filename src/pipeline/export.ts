@@ -8,6 +8,7 @@ import { registry } from '../features/registry.ts';
 import type { FeatureDef } from '../features/types.ts';
 import { sha256, writeFileAtomic } from '../io/parquet.ts';
 import type { Store } from '../store/types.ts';
+import { slotMap } from '../features/cross/index.ts';
 import { partitionPath } from './lake.ts';
 import { buildUnits } from './units.ts';
 
@@ -118,6 +119,8 @@ export async function exportWide(store: Store, opts: ExportOptions): Promise<Exp
     ],
     notes: 'range: [min, max] inclusive, null = unbounded; lookback/lookahead in rows of the pair (cross families: rows of the union minute grid)',
     notImplemented: reg.all.filter((c) => !exported.includes(c)).map((c) => c.name),
+    // Which currency or pair fills each numbered slot (tri_k, sis{k}), per exported pair.
+    slots: Object.fromEntries([...new Set(files.map((f) => f.pair))].sort().map((p) => [p, slotMap(p)])),
   };
   writeFileAtomic(join(opts.out, 'catalog.json'), JSON.stringify(catalog, null, 2) + '\n');
   return { out: opts.out, files, columns, rows: manifest.rows, bytes: files.reduce((n, f) => n + f.bytes, 0), missing };

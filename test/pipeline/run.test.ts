@@ -77,6 +77,9 @@ test('export: wide Parquet per pair × month that DuckDB reads, with manifest.js
   assert.deepEqual(manifest.columns, ['ts', 'pair', ...exported.filter((c) => c.role === 'feature').map((c) => c.name), ...exported.filter((c) => c.role === 'target').map((c) => c.name)]);
   assert.deepEqual(catalog.columns.map((c: { name: string }) => c.name), manifest.columns);
   for (const c of catalog.columns.slice(2)) assert.ok(typeof c.lookback === 'number' && typeof c.lookahead === 'number' && c.role && c.description, c.name);
+  // Slots: EURUSD's triangle 1 goes through GBP (third currencies in canonical order), its first sister is USDJPY.
+  assert.deepEqual(catalog.slots.EURUSD.slice(0, 1).map((s: { slot: string; fills: string }) => [s.slot, s.fills]), [['tri_1', 'GBP']]);
+  assert.equal(catalog.slots.EURUSD.find((s: { slot: string }) => s.slot === 'sis1').fills, 'USDJPY');
   const db = await DuckDBInstance.create(':memory:');
   const con = await db.connect();
   for (const f of manifest.files) {
