@@ -48,32 +48,38 @@ interface Row { what: string; columns: number; rows: number; ms: number; rowsPer
 const rows: Row[] = [];
 const add = (what: string, columns: number, n: number, ms: number) => rows.push({ what, columns, rows: n, ms: +ms.toFixed(2), rowsPerSec: Math.round(n / (ms / 1000)) });
 
+/** Upstream columns (e.g. reg for erm) computed by their producing units on the same rows, outside the timing. */
+function withUpstream(unit: Unit, inputs: PairInput[]): PairInput[] {
+  const upstream = new Map(inputs.map((i) => [i.pair, new Map<string, Float64Array>()]));
+  for (const [from, cols] of unit.upstream) {
+    const up = units.find((u) => u.name === from)!;
+    const full = inputs.map((i) => ({ ...i, first: 0, count: i.first + i.count }));
+    const results = up.kind === 'pair' ? full.map((i) => computePairUnit(up, i)) : [computeMonthUnit(up, '2024-07', full)];
+    for (const r of results) {
+      for (const [pair, o] of r.outputs) for (const [name, col] of o.columns) if (cols.includes(name)) upstream.get(pair)!.set(name, col);
+    }
+  }
+  return inputs.map((i) => ({ ...i, upstream: upstream.get(i.pair)! }));
+}
+
 for (const unit of units) {
   if (only.length && !only.includes(unit.stage)) continue;
   if (unit.kind === 'pair') {
-    const input = inputOf('EURUSD', unit);
-    // Upstream columns (e.g. reg for erm) come from the producing unit, computed once, outside the timing.
-    const upstream = new Map<string, Float64Array>();
-    for (const [from, cols] of unit.upstream) {
-      const up = units.find((u) => u.name === from)!;
-      const r = computePairUnit(up, { ...input, first: 0, count: input.first + input.count });
-      for (const [name, col] of r.outputs.get('EURUSD')!.columns) if (cols.includes(name)) upstream.set(name, col);
-    }
-    const withUp = { ...input, upstream };
-    const frame = buildPairFrame('EURUSD', input.bars, input.baseline, upstream);
+    const input = withUpstream(unit, [inputOf('EURUSD', unit)])[0]!;
+    const frame = buildPairFrame('EURUSD', input.bars, input.baseline, input.upstream);
     const ctx = { note() {}, warn() {} };
     for (const fam of unit.families) {
       const cols = new Map<string, Float64Array>();
       const out = (n: string) => cols.get(n) ?? cols.set(n, new Float64Array(frame.n)).get(n)!;
       add(`${unit.name}/${fam.name} (EURUSD 2024-07 + warm-up)`, fam.features.length, input.count, best(() => fam.compute!(frame, out, ctx)));
     }
-    let result = computePairUnit(unit, withUp);
-    add(`${unit.name}: whole partition (frame + all families)`, unit.columns.length, input.count, best(() => { result = computePairUnit(unit, withUp); }));
+    let result = computePairUnit(unit, input);
+    add(`${unit.name}: whole partition (frame + all families)`, unit.columns.length, input.count, best(() => { result = computePairUnit(unit, input); }));
     const o = result.outputs.get('EURUSD')!;
     encodeParquet({ ts: o.ts, columns: o.columns }); // warm the wasm heap
     add(`${unit.name}: Parquet write of the partition`, unit.columns.length, input.count, best(() => encodeParquet({ ts: o.ts, columns: o.columns })));
   } else {
-    const inputs = PAIR_NAMES.map((p) => inputOf(p, unit));
+    const inputs = withUpstream(unit, PAIR_NAMES.map((p) => inputOf(p, unit)));
     const n = inputs.reduce((k, i) => k + i.count, 0);
     add(`${unit.name}: one month × 28 pairs`, unit.columns.length, n, best(() => computeMonthUnit(unit, '2024-07', inputs)));
   }

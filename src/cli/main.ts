@@ -7,16 +7,18 @@ const COMMANDS: Record<string, () => Promise<CommandSpec>> = {
   generate: async () => (await import('./commands/generate.ts')).generate,
   status: async () => (await import('./commands/status.ts')).status,
   run: async () => (await import('./commands/run.ts')).run,
+  validate: async () => (await import('./commands/validate.ts')).validateCmd,
   export: async () => (await import('./commands/export.ts')).exportCmd,
   features: async () => (await import('./commands/features.ts')).features,
 };
 
 const SUMMARIES: Record<string, string> = {
-  start: 'the main job: generate a market if the store is empty, run every stage, export, summarise',
+  start: 'the main job: generate a market if the store is empty, run every stage, validate, export, summarise',
   ingest: 'load 1-minute bars (HistData, Dukascopy, CSV, Parquet)',
   generate: 'make a realistic synthetic market of the 28 pairs (deterministic for a seed)',
   status: 'what is loaded (pairs, ranges, bars, gaps) and the state of the stages',
-  run: 'compute the feature stages for pair × month partitions (resumes by default)',
+  run: 'compute the feature stages for pair × month partitions (resumes by default), then validate',
+  validate: 'check causality of every feature, completeness and quality (blocks export on failure)',
   export: 'write the data set as Parquet with manifest.json and catalog.json',
   features: 'list the feature catalog with definitions, lookbacks and implementation status',
 };

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bqx, bqxJson } from '../helpers/cli.ts';
 
-const COMMANDS = ['start', 'ingest', 'generate', 'status', 'run', 'export', 'features'];
+const COMMANDS = ['start', 'ingest', 'generate', 'status', 'run', 'validate', 'export', 'features'];
 
 test('bqx --help lists every command; no command is a usage error', () => {
   const r = bqx(['--help']);

@@ -74,6 +74,7 @@ test('export: wide Parquet per pair × month that DuckDB reads, with manifest.js
   const reg = registry();
   const exported = buildUnits(reg).flatMap((u) => u.columns);
   assert.equal(manifest.files.length, 3 * 2);
+  assert.equal(manifest.validated, true, 'bqx run validated the data set before the export');
   assert.deepEqual(manifest.columns, ['ts', 'pair', ...exported.filter((c) => c.role === 'feature').map((c) => c.name), ...exported.filter((c) => c.role === 'target').map((c) => c.name)]);
   assert.deepEqual(catalog.columns.map((c: { name: string }) => c.name), manifest.columns);
   for (const c of catalog.columns.slice(2)) assert.ok(typeof c.lookback === 'number' && typeof c.lookahead === 'number' && c.role && c.description, c.name);

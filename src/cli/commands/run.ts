@@ -8,6 +8,8 @@ import { configFrom, withStore } from '../context.ts';
 import { fmtDuration, printJson, table } from '../output.ts';
 import { progressSink } from '../progress.ts';
 import type { Config } from '../../core/config.ts';
+import { validate, type ValidationReport } from '../../validate/index.ts';
+import { reportDir } from '../../validate/report.ts';
 
 export const RUN_OPTIONS = {
   stages: { type: 'string', description: `stages to run, comma-separated (${STAGES.join(', ')}); upstream stages they read are included`, default: 'all implemented', valueName: 'LIST' },
@@ -16,6 +18,7 @@ export const RUN_OPTIONS = {
   'max-workers': { type: 'string', description: 'worker threads', default: 'number of cores (config maxWorkers)', valueName: 'N' },
   retries: { type: 'string', description: 'retries per partition, with backoff', default: '3', valueName: 'N' },
   force: { type: 'boolean', description: 'recompute partitions even when they are up to date' },
+  'skip-validation': { type: 'boolean', description: 'do not run the validation stage after computing (export then refuses without --force)' },
   quiet: { type: 'boolean', description: 'no progress output' },
 } as const;
 
@@ -67,15 +70,33 @@ export function printRunSummary(r: RunResult): void {
   console.log(`run ${r.runId}: ${r.status} in ${fmtDuration(r.wallMs)}`);
 }
 
+/** Stage 2.6 after a successful run: validates the run's scope, prints the verdict, returns it. */
+export async function validateRun(cfg: Config, args: ParsedArgs, r: RunResult): Promise<ValidationReport | null> {
+  if (r.status !== 'done' || bool(args, 'skip-validation')) return null;
+  const sel = runSelection(args);
+  const json = bool(args, 'json');
+  if (!json) console.log('validating (temporal causality of every feature, completeness, quality) …');
+  const report = await withStore(cfg, (store) => validate(store, {
+    dataDir: cfg.dataDir, runId: r.runId, stages: sel.stages, pairs: sel.pairs, months: sel.months, baselineTs: parseInstant(cfg.baseline),
+  }));
+  if (!json) {
+    const failed = report.summary.filter((s) => s.failed > 0);
+    console.log(`validation ${report.passed ? 'passed' : `FAILED (${failed.map((s) => `${s.check}: ${s.failed}`).join(', ')})`} — ${reportDir(cfg.dataDir, report.runId)}/validation.md`);
+  }
+  return report;
+}
+
 export const run: CommandSpec = {
   name: 'run',
-  summary: 'Compute the feature stages for pair × month partitions. Only missing or stale partitions are computed (resume); Ctrl-C leaves unfinished partitions pending for the next run.',
+  summary: 'Compute the feature stages for pair × month partitions, then validate them (stage 2.6). Only missing or stale partitions are computed (resume); Ctrl-C leaves unfinished partitions pending for the next run.',
   options: RUN_OPTIONS,
   async run(args) {
     const cfg = configFrom(args);
     const r = await runWithSignals(cfg, args, 'run');
-    if (bool(args, 'json')) printJson(r);
-    else printRunSummary(r);
-    return r.status === 'done' ? 0 : r.status === 'interrupted' ? 130 : 1;
+    if (!bool(args, 'json')) printRunSummary(r);
+    const report = await validateRun(cfg, args, r);
+    if (bool(args, 'json')) printJson({ ...r, validation: report && { passed: report.passed, runId: report.runId, summary: report.summary } });
+    if (r.status !== 'done') return r.status === 'interrupted' ? 130 : 1;
+    return report === null || report.passed ? 0 : 1;
   },
 };

@@ -7,11 +7,12 @@ import { bool, int, type CommandSpec } from '../args.ts';
 import { configFrom, storePath, withStore } from '../context.ts';
 import { fmtDuration, fmtNumber, printJson, table } from '../output.ts';
 import { generateInto, generateOptions } from './generate.ts';
-import { printRunSummary, RUN_OPTIONS, runWithSignals } from './run.ts';
+import { printRunSummary, RUN_OPTIONS, runWithSignals, validateRun } from './run.ts';
+import { validationGate } from '../../validate/index.ts';
 
 export const start: CommandSpec = {
   name: 'start',
-  summary: 'The main job: generate a synthetic market if the store is empty (config generateMonths months of all 28 pairs), run every implemented stage, export the wide Parquet data set, and print a summary.',
+  summary: 'The main job: generate a synthetic market if the store is empty (config generateMonths months of all 28 pairs), run every implemented stage, validate (stage 2.6), export the wide Parquet data set, and print a summary.',
   options: {
     ...RUN_OPTIONS,
     'generate-months': { type: 'string', description: 'months to generate when the store is empty', default: '3 (config generateMonths)', valueName: 'N' },
@@ -31,9 +32,17 @@ export const start: CommandSpec = {
     const r = await runWithSignals(cfg, args, 'start');
     if (!json) printRunSummary(r);
     if (r.status !== 'done') return r.status === 'interrupted' ? 130 : 1;
+    const report = await validateRun(cfg, args, r);
+    if (report && !report.passed) {
+      console.error('validation failed: nothing exported (bqx export --force exports it marked unvalidated)');
+      return 1;
+    }
     const out = resolve(cfg.exportDir);
     say(`exporting to ${out} …`);
-    const ex = await withStore(cfg, (store) => exportWide(store, { dataDir: cfg.dataDir, out }));
+    const ex = await withStore(cfg, async (store) => {
+      const gate = await validationGate(store, cfg.dataDir);
+      return exportWide(store, { dataDir: cfg.dataDir, out, validation: { validated: gate.ok, report: gate.report?.runId ?? null, message: gate.message } });
+    });
     const reg = registry();
     const implemented = reg.all.filter((f) => isImplemented(reg.familyOf.get(f.name)!));
     const wallMs = Date.now() - t0;
@@ -47,7 +56,7 @@ export const start: CommandSpec = {
     else {
       console.log('\n' + table(['', ''], [
         ['store', summary.store], ['partitions (stage × pair × month)', String(summary.partitions)], ['computed now', String(computed)],
-        ['rows exported', fmtNumber(summary.rows)], ['features', `${summary.features} of ${summary.catalogFeatures} (+ ${summary.targets} targets)`],
+        ['validation', report ? (report.passed ? `passed (${report.runId})` : 'FAILED') : 'skipped'], ['rows exported', fmtNumber(summary.rows)], ['features', `${summary.features} of ${summary.catalogFeatures} (+ ${summary.targets} targets)`],
         ['wall time', fmtDuration(wallMs)], ['rows/s (end to end)', fmtNumber(summary.rowsPerSecond)], ['output', `${out} (${ex.files.length} files, manifest.json, catalog.json)`],
       ]));
     }

@@ -1,0 +1,269 @@
+// Checks (2)–(6) of the temporal-causality battery on one partition of one unit (DESIGN.md "Validation").
+// Every check compares two recomputations of the unit on spans of the same loaded rows:
+//  (2) truncation: span [lo, cut] vs the reference span [lo, cut + horizon] — identical at ≤ cut;
+//  (3) perturbation: the reference span with every pair's rows after the cut replaced — identical at ≤ cut;
+//  (6) cross-pair (month units): only the OTHER pairs' rows after the cut replaced — identical at ≤ cut;
+//  (4) warm-up doubling: the month's first `window` rows with ≥ 2× the unit's warm-up vs 1×; each column
+//      is compared from the row that has its own declared lookback of history inside the 1× span (1e-9 rel.);
+//  (5) boundary: the same long span, a continuous run over the previous month's last `boundary` rows and
+//      the month's first `window` rows, vs the months computed alone — the stored lake partitions when
+//      present, else (month m) the 1× span (1e-9 rel.).
+// lo = cut − warm-up − context, so every column is live well before the cut; the first cut lies in the
+// month's first `window` rows and takes the 1× span of (4) as its reference span.
+import { addMonths, isoMinute } from '../core/time.ts';
+import type { Bars } from '../core/types.ts';
+import type { FeatureDef } from '../features/types.ts';
+import { Rng, seedKey } from '../io/synthetic/prng.ts';
+import type { ReadColumns } from '../io/parquet.ts';
+import type { Unit } from '../pipeline/units.ts';
+import { firstMismatch, rowAtOrAfter } from './compare.ts';
+import type { PartitionRows } from './frames.ts';
+import { Recomputer, type Computed, type Spans } from './recompute.ts';
+import { checkFits } from './provenance.ts';
+import type { Tally } from './tally.ts';
+import type { CheckId } from './types.ts';
+
+export interface BatteryOptions {
+  /** Cut points per partition. */
+  readonly k: number;
+  readonly seed: number;
+  /** Rows between a span's warm-up and its cut. */
+  readonly context: number;
+  /** Rows after the cut in the reference and perturbed spans (at least the lookahead + 1). */
+  readonly horizon: number;
+  /** Rows of the month compared by the warm-up and boundary checks. */
+  readonly window: number;
+  /** Rows of the previous month (after its warm-up) in the boundary check's continuous run. */
+  readonly boundary: number;
+}
+
+export const DEFAULT_BATTERY: BatteryOptions = { k: 2, seed: 1, context: 60, horizon: 240, window: 1_440, boundary: 1_440 };
+
+export interface PartitionContext {
+  readonly units: ReadonlyMap<string, Unit>;
+  readonly opts: BatteryOptions;
+  /** The stored lake output of the unit for (pair, month), or null. */
+  readonly stored: (pair: string, month: string) => ReadColumns | null;
+  readonly tally: Tally;
+}
+
+/** FNV-1a of a string: the random stream of a partition. */
+function streamOf(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** The cut timestamps: k distinct rows of the focus pair's month, uniform for the seed, in time order. */
+export function cutPoints(ts: Float64Array, start: number, end: number, k: number, rng: Rng): number[] {
+  const rows = new Set<number>();
+  const n = end - start;
+  while (rows.size < Math.min(k, n)) rows.add(start + Math.floor(rng.uniform() * n));
+  return [...rows].sort((a, b) => a - b).map((r) => ts[r]!);
+}
+
+const iso = (t: number) => isoMinute(t);
+
+export class PartitionBattery {
+  private readonly unit: Unit;
+  private readonly pairs: string[];
+  private readonly bars: Map<string, Bars>;
+  private readonly baselines: Map<string, number>;
+  private readonly label: string;
+  private readonly recompute: Recomputer;
+
+  constructor(private readonly rows: PartitionRows, private readonly ctx: PartitionContext) {
+    this.unit = rows.unit;
+    this.pairs = [...rows.pairs.keys()];
+    this.bars = new Map([...rows.pairs].map(([p, r]) => [p, r.bars]));
+    this.baselines = new Map([...rows.pairs].map(([p, r]) => [p, r.baseline]));
+    this.label = rows.unit.kind === 'pair' ? this.pairs[0]! : '*';
+    this.recompute = new Recomputer(ctx.units, rows.month, this.baselines, this.bars);
+  }
+
+  /** A recomputation; the model fits it notes go through (7). */
+  private compute(spans: Spans, bars: ReadonlyMap<string, Bars> = this.bars): Computed {
+    const c = this.recompute.compute(this.unit, bars, spans);
+    checkFits(c.notes, { unit: this.unit, pair: this.label, month: this.rows.month, where: 'recomputation' }, this.ctx.tally);
+    return c;
+  }
+
+  /**
+   * Runs every check; returns the cut timestamps. The first cut lies in the month's first `window` rows,
+   * so that its reference is the warm-up check's 1× span; the others anywhere in the month.
+   */
+  run(): number[] {
+    const rng = new Rng(seedKey(this.ctx.opts.seed), streamOf(`${this.unit.name}|${this.label}|${this.rows.month}`));
+    const focus = this.pairs[Math.floor(rng.uniform() * this.pairs.length)]!;
+    const f = this.rows.pairs.get(focus)!;
+    const { once, stop } = this.window();
+    const alone = { spans: once, computed: this.compute(once) };
+    const early = stop.get(focus)! - this.ctx.opts.horizon;
+    const inWindow = this.ctx.opts.k > 0 && early > f.start;
+    const cuts = inWindow
+      ? [...cutPoints(f.bars.ts, f.start, early, 1, rng), ...cutPoints(f.bars.ts, f.start, f.end, this.ctx.opts.k - 1, rng)]
+      : cutPoints(f.bars.ts, f.start, f.end, this.ctx.opts.k, rng);
+    cuts.forEach((t, i) => this.cut(t, this.pairs[(this.pairs.indexOf(focus) + i) % this.pairs.length]!, rng, i === 0 && inWindow ? alone : null));
+    this.monthStart(once, stop, alone.computed);
+    return cuts.sort((a, b) => a - b);
+  }
+
+  /**
+   * The month's first `window` rows: they end at one instant for every pair (a month unit aligns pairs by
+   * time) — `stop`, one past the last compared row —; the 1× span runs from the declared warm-up before
+   * the month to `lookahead` rows past `stop`, so that targets there see their future.
+   */
+  private window(): { once: Spans; stop: Map<string, number> } {
+    const until = Math.min(...this.pairs.map((p) => {
+      const r = this.rows.pairs.get(p)!;
+      return r.bars.ts[Math.max(r.start, Math.min(r.start + this.ctx.opts.window, r.end)) - 1]! + 1;
+    }));
+    const stop = new Map(this.pairs.map((p) => [p, rowAtOrAfter(this.bars.get(p)!.ts, until)]));
+    const once = new Map(this.pairs.map((p) => [p, [
+      Math.max(0, this.rows.pairs.get(p)!.start - this.unit.warmup), Math.min(this.bars.get(p)!.ts.length, stop.get(p)! + this.unit.lookahead),
+    ] as const]));
+    return { once, stop };
+  }
+
+  /** (2), (3) and, for month units, (6) at one cut; `keep` is the pair left intact by (6); `given`: a reference already computed. */
+  private cut(t: number, keep: string, rng: Rng, given: { spans: Spans; computed: Computed } | null): void {
+    const { context, horizon } = this.ctx.opts;
+    const w = this.unit.warmup;
+    const after = new Map(this.pairs.map((p) => [p, rowAtOrAfter(this.bars.get(p)!.ts, t + 1)]));
+    const lo = (p: string) => Math.max(0, after.get(p)! - w - context);
+    const hiRef = (p: string) => Math.min(this.bars.get(p)!.ts.length, after.get(p)! + Math.max(horizon, this.unit.lookahead + 1));
+    const refSpans = given?.spans ?? new Map(this.pairs.map((p) => [p, [lo(p), hiRef(p)] as const]));
+    const reference = given?.computed ?? this.compute(refSpans);
+    const truncated = this.compute(new Map(this.pairs.map((p) => [p, [refSpans.get(p)![0], after.get(p)!] as const])));
+    this.compareAtOrBefore('truncation', t, reference, truncated, refSpans, after);
+    // One perturbed copy per pair, shared by (3) and (6) (so are the upstream columns computed from it).
+    const changed = new Map(this.pairs.map((p) => [p, this.recompute.perturb(p, after.get(p)!, rng)]));
+    this.compareAtOrBefore('perturbation', t, reference, this.compute(refSpans, changed), refSpans, after);
+    if (this.unit.kind === 'month' && this.pairs.length > 1) {
+      const others = new Map(this.pairs.map((p) => [p, p === keep ? this.bars.get(p)! : changed.get(p)!]));
+      this.compareAtOrBefore('cross_pair', t, reference, this.compute(refSpans, others), refSpans, after, keep);
+    }
+  }
+
+  private compareAtOrBefore(check: CheckId, t: number, ref: Computed, other: Computed, spans: Spans, after: Map<string, number>, kept?: string): void {
+    const what = check === 'truncation' ? 'truncated after' : check === 'perturbation' ? 'rows perturbed after' : `pairs other than ${kept} perturbed after`;
+    for (const c of this.unit.columns) {
+      let first: { pair: string; row: number; a: number; b: number } | null = null;
+      for (const p of this.pairs) {
+        const [lo] = spans.get(p)!;
+        const a = ref.cols.get(p)!.get(c.name)!, b = other.cols.get(p)!.get(c.name)!;
+        const i = firstMismatch(a, b, 0, after.get(p)! - lo, 0);
+        if (i >= 0 && (!first || this.bars.get(p)!.ts[lo + i]! < this.bars.get(first.pair)!.ts[first.row]!)) first = { pair: p, row: lo + i, a: a[i]!, b: b[i]! };
+      }
+      if (!first) { this.ctx.tally.feature(check, c.name, 'pass'); continue; }
+      const at = this.bars.get(first.pair)!.ts[first.row]!;
+      const target = c.role === 'target';
+      this.ctx.tally.feature(check, c.name, target ? 'target' : 'fail', {
+        unit: this.unit.name, pair: first.pair, month: this.rows.month, ts: iso(at),
+        message: `${c.name} ${first.pair}: ${what} ${iso(t)}, ${target ? 'reads the future as declared' : 'the value changes'} at ${iso(at)}: ${first.b} vs ${first.a}`,
+      });
+    }
+  }
+
+  /**
+   * (4) and (5) on the month's first `window` rows. Both use one long span: the declared warm-up plus
+   * max(warm-up, boundary) rows before the month — at least twice the warm-up for (4), and for (5) a
+   * continuous run through the previous month's last `boundary` rows, each with its full warm-up.
+   */
+  private monthStart(once: Spans, stop: ReadonlyMap<string, number>, alone: Computed): void {
+    const w = this.unit.warmup;
+    const long = new Map(this.pairs.map((p) => [p, [Math.max(0, this.rows.pairs.get(p)!.start - w - Math.max(w, this.ctx.opts.boundary)), once.get(p)![1]] as const]));
+    if (this.pairs.every((p) => once.get(p)![0] === long.get(p)![0])) return; // no earlier rows: neither applies
+    const continuous = this.compute(long);
+    this.warmup(once, long, stop, alone, continuous);
+    this.boundary(once, long, stop, alone, continuous);
+  }
+
+  /** (4): the long span vs the declared warm-up, each column from the row with its own lookback inside the latter. */
+  private warmup(once: Spans, long: Spans, stop: ReadonlyMap<string, number>, alone: Computed, doubled: Computed): void {
+    for (const c of this.unit.columns) {
+      // Rows are counted per pair: a month unit's value at t is compared once every pair's span has
+      // the column's lookback of rows before t (their spans start at different instants).
+      const since = Math.max(...this.pairs.map((p) => {
+        const ts = this.bars.get(p)!.ts, lo = once.get(p)![0];
+        return ts[Math.min(lo + c.lookback, stop.get(p)!, ts.length - 1)]!;
+      }));
+      let failed = false;
+      for (const p of this.pairs) {
+        const lo = once.get(p)![0];
+        const to = stop.get(p)! - lo;
+        const from = Math.min(to, rowAtOrAfter(this.bars.get(p)!.ts, since) - lo);
+        const a = doubled.cols.get(p)!.get(c.name)!.subarray(lo - long.get(p)![0]), b = alone.cols.get(p)!.get(c.name)!;
+        const i = firstMismatch(a, b, from, to, 1e-9);
+        if (i < 0) continue;
+        failed = true;
+        const at = this.bars.get(p)!.ts[lo + i]!;
+        this.ctx.tally.feature('warmup', c.name, 'fail', {
+          unit: this.unit.name, pair: p, month: this.rows.month, ts: iso(at),
+          message: `${c.name} ${p}: with its declared lookback ${c.lookback} (span from ${iso(this.bars.get(p)!.ts[lo]!)}) the value at ${iso(at)} is ${b[i]}, with a longer warm-up ${a[i]}`,
+        });
+        break;
+      }
+      if (!failed) this.ctx.tally.feature('warmup', c.name, 'pass');
+    }
+  }
+
+  /** (5): the continuous run vs the stored months around the boundary (month m: the 1× span when not stored). */
+  private boundary(once: Spans, long: Spans, stop: ReadonlyMap<string, number>, alone: Computed, continuous: Computed): void {
+    const pairs = this.pairs.filter((p) => this.rows.pairs.get(p)!.prevStart !== null);
+    if (pairs.length === 0) return; // no previous month: not applicable
+    const failed = new Set<string>();
+    const prev = addMonths(this.rows.month, -1);
+    // Compared from the instant at which every pair's span holds the warm-up (month units align by time).
+    const since = Math.max(...this.pairs.map((p) => {
+      const ts = this.bars.get(p)!.ts, lo = long.get(p)![0];
+      return ts[Math.min(lo + this.unit.warmup, ts.length - 1)]!;
+    }));
+    for (const p of pairs) {
+      const r = this.rows.pairs.get(p)!;
+      const lo = long.get(p)![0], hi = stop.get(p)!;
+      const from = Math.min(r.start, Math.max(r.prevStart!, r.start - this.ctx.opts.boundary, rowAtOrAfter(this.bars.get(p)!.ts, since)));
+      const segments: { from: number; to: number; month: string; source: string; col: (c: FeatureDef) => Float64Array | undefined }[] = [];
+      const storedPrev = this.aligned(p, prev, from, r.start, 'tail');
+      if (storedPrev) segments.push({ from, to: r.start, month: prev, source: 'as stored', col: (c) => storedPrev.get(c.name) });
+      const storedNow = this.aligned(p, this.rows.month, r.start, hi, 'head');
+      const aloneLo = once.get(p)![0];
+      segments.push(storedNow
+        ? { from: r.start, to: hi, month: this.rows.month, source: 'as stored', col: (c) => storedNow.get(c.name) }
+        : { from: r.start, to: hi, month: this.rows.month, source: 'computed alone', col: (c) => alone.cols.get(p)!.get(c.name)!.subarray(r.start - aloneLo) });
+      for (const s of segments) {
+        for (const c of this.unit.columns) {
+          if (failed.has(c.name)) continue;
+          const want = s.col(c);
+          const got = continuous.cols.get(p)!.get(c.name)!.subarray(s.from - lo, s.to - lo);
+          if (!want) {
+            failed.add(c.name);
+            this.ctx.tally.feature('boundary', c.name, 'fail', { unit: this.unit.name, pair: p, month: s.month, message: `${c.name} ${p}: the stored partition ${s.month} has no column ${c.name}` });
+            continue;
+          }
+          const i = firstMismatch(got, want, 0, s.to - s.from, 1e-9);
+          if (i < 0) continue;
+          failed.add(c.name);
+          const at = this.bars.get(p)!.ts[s.from + i]!;
+          this.ctx.tally.feature('boundary', c.name, 'fail', {
+            unit: this.unit.name, pair: p, month: s.month, ts: iso(at),
+            message: `${c.name} ${p}: month ${s.month} ${s.source} has ${want[i]} at ${iso(at)}, the continuous run from ${iso(this.bars.get(p)!.ts[lo]!)} ${got[i]}`,
+          });
+        }
+      }
+    }
+    for (const c of this.unit.columns) if (!failed.has(c.name)) this.ctx.tally.feature('boundary', c.name, 'pass');
+  }
+
+  /** The stored columns of (pair, month) over bars [from, to): its first (head) or last (tail) rows, when they align. */
+  private aligned(pair: string, month: string, from: number, to: number, end: 'head' | 'tail'): Map<string, Float64Array> | null {
+    const s = this.ctx.stored(pair, month);
+    if (!s) return null;
+    const ts = this.bars.get(pair)!.ts;
+    const n = to - from;
+    if (s.ts.length < n) return null;
+    const at = end === 'head' ? 0 : s.ts.length - n;
+    for (let i = 0; i < n; i++) if (s.ts[at + i] !== ts[from + i]) return null;
+    return new Map([...s.columns].map(([k, v]) => [k, v.subarray(at, at + n)]));
+  }
+}

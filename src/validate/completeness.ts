@@ -1,0 +1,110 @@
+// Completeness of the stored outputs: every partition has exactly the bars' rows, and every feature is
+// non-null on ≥ 99.5 % of the rows after the data set's burn-in (its first nanPrefix rows of the pair's
+// data), rows where it is undefined by definition excepted (expectations.ts). A feature the data cannot
+// support is reported as unavailable with the reason instead of failed: volume features on a source
+// without volume, fan-in features that read pairs that are not loaded.
+import { isoMinute } from '../core/time.ts';
+import type { Bars } from '../core/types.ts';
+import type { FeatureDef } from '../features/types.ts';
+import { undefinedRowsOf } from './expectations.ts';
+import type { Where } from './quality.ts';
+import type { Tally } from './tally.ts';
+
+export const NON_NULL_MIN = 0.995;
+
+interface Count { eligible: number; nonNull: number }
+
+/** Names of the features that read volume, directly or through the features they read. */
+export function volumeFeatures(defs: readonly FeatureDef[]): Set<string> {
+  const byName = new Map(defs.map((d) => [d.name, d]));
+  const memo = new Map<string, boolean>();
+  const reads = (name: string, seen: Set<string>): boolean => {
+    if (memo.has(name)) return memo.get(name)!;
+    const d = byName.get(name);
+    if (!d || seen.has(name)) return false;
+    seen.add(name);
+    const r = d.inputs.some((i) => i === 'volume' || reads(i, seen));
+    memo.set(name, r);
+    return r;
+  };
+  return new Set(defs.filter((d) => reads(d.name, new Set())).map((d) => d.name));
+}
+
+export class CompletenessChecks {
+  /** feature → pair → counts after the burn-in. */
+  private readonly counts = new Map<string, Map<string, Count>>();
+  /** feature → pair → why the data cannot support it. */
+  private readonly unavailable = new Map<string, Map<string, string>>();
+
+  constructor(private readonly tally: Tally) {}
+
+  /** Rows of one stored partition against the pair's bars in the month (stored = null: not computed). */
+  rows(where: Where, bars: Float64Array, stored: Float64Array | null, missing: string): boolean {
+    const label = `${where.unit} ${where.pair} ${where.month}`;
+    if (!stored) {
+      this.tally.partition('rows', 'fail', { ...where, message: `${label}: ${missing}` });
+      return false;
+    }
+    let i = 0;
+    const n = Math.min(bars.length, stored.length);
+    while (i < n && bars[i] === stored[i]) i++;
+    if (i === bars.length && i === stored.length) { this.tally.partition('rows', 'pass'); return true; }
+    const at = i < bars.length ? bars[i]! : stored[i]!;
+    this.tally.partition('rows', 'fail', { ...where, ts: isoMinute(at),
+      message: `${label}: ${stored.length} rows stored for ${bars.length} bars, first difference at row ${i} (${isoMinute(at)})` });
+    return false;
+  }
+
+  /**
+   * Counts the non-null values of a stored column over the pair's month `bars` (its rows); `offset` = the
+   * data-set row of its first row. Rows where the feature is undefined by definition are not counted.
+   */
+  column(def: FeatureDef, pair: string, col: Float64Array, bars: Bars, offset: number): void {
+    let byPair = this.counts.get(def.name);
+    if (!byPair) this.counts.set(def.name, (byPair = new Map()));
+    const c = byPair.get(pair) ?? { eligible: 0, nonNull: 0 };
+    const undef = undefinedRowsOf(def);
+    for (let i = Math.max(0, def.nanPrefix - offset); i < col.length; i++) {
+      if (undef?.at(bars, i)) continue;
+      c.eligible++;
+      if (col[i] === col[i]) c.nonNull++;
+    }
+    byPair.set(pair, c);
+  }
+
+  markUnavailable(def: FeatureDef, pair: string, reason: string): void {
+    let byPair = this.unavailable.get(def.name);
+    if (!byPair) this.unavailable.set(def.name, (byPair = new Map()));
+    byPair.set(pair, reason);
+  }
+
+  /**
+   * Records each scanned feature's outcome; `explain` gives the reason a feature short of values on a
+   * pair cannot be computed from the loaded data (null: no excuse, it fails).
+   */
+  finish(defs: readonly FeatureDef[], unitOf: (name: string) => string, explain: (def: FeatureDef, pair: string) => string | null): Map<string, number | null> {
+    const fractions = new Map<string, number | null>();
+    for (const def of defs) {
+      const byPair = this.counts.get(def.name);
+      if (!byPair) continue;
+      let worst: number | null = null;
+      for (const [pair, c] of byPair) {
+        const frac = c.eligible === 0 ? null : c.nonNull / c.eligible;
+        const reason = this.unavailable.get(def.name)?.get(pair) ?? (frac !== null && frac < NON_NULL_MIN ? explain(def, pair) : null);
+        const where = { unit: unitOf(def.name), pair };
+        const rows = undefinedRowsOf(def) ? ` and outside ${undefinedRowsOf(def)!.rows}` : '';
+        const pct = frac === null ? `no rows after the burn-in${rows}` : `${(100 * frac).toFixed(2)} % non-null after the burn-in${rows}`;
+        if (reason !== null) {
+          this.tally.feature('non_null', def.name, 'unavailable', { ...where, message: `${def.name} ${pair}: unavailable: ${reason} (${pct})` });
+          continue;
+        }
+        if (frac === null) continue;
+        worst = worst === null ? frac : Math.min(worst, frac);
+        if (frac >= NON_NULL_MIN) this.tally.feature('non_null', def.name, 'pass');
+        else this.tally.feature('non_null', def.name, 'fail', { ...where, message: `${def.name} ${pair}: ${pct} (${c.eligible - c.nonNull} of ${c.eligible} rows NaN; expected ≥ ${100 * NON_NULL_MIN} %)` });
+      }
+      fractions.set(def.name, worst);
+    }
+    return fractions;
+  }
+}

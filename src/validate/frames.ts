@@ -1,0 +1,64 @@
+// The rows of a partition for the causality battery: loaded once per pair (enough history for every
+// check, the month, the lookahead rows); each check then recomputes the unit on spans of them
+// (recompute.ts).
+import { concatBars, sliceBars, type Bars } from '../core/types.ts';
+import { addMonths, DAY_MS, monthEnd, monthStart } from '../core/time.ts';
+import type { Store } from '../store/types.ts';
+import type { MonthIndex } from '../pipeline/plan.ts';
+import type { Unit } from '../pipeline/units.ts';
+
+export interface PairRows {
+  readonly bars: Bars;
+  readonly baseline: number;
+  /** First row of the month in `bars`, and one past its last row (lookahead rows follow). */
+  readonly start: number;
+  readonly end: number;
+  /** First loaded row of the previous calendar month, null when that month has no bars. */
+  readonly prevStart: number | null;
+}
+
+export interface PartitionRows {
+  readonly unit: Unit;
+  readonly month: string;
+  readonly pairs: ReadonlyMap<string, PairRows>;
+}
+
+/** Rows of bars the unit's upstream stages need before the unit's own first row (their warm-ups, chained). */
+export function upstreamReach(unit: Unit, units: ReadonlyMap<string, Unit>): number {
+  let reach = 0;
+  for (const [from] of unit.upstream) {
+    const up = units.get(from);
+    if (!up) throw new Error(`unit ${unit.name} reads unit ${from}, which is not given`);
+    reach = Math.max(reach, up.warmup + upstreamReach(up, units));
+  }
+  return reach;
+}
+
+/**
+ * Loads each pair's rows for checking `unit` on `month`: `history` rows before the month plus the reach
+ * of the upstream units recomputed, the month, and the unit's lookahead rows after it.
+ */
+export async function loadPartition(
+  store: Store, unit: Unit, units: ReadonlyMap<string, Unit>, month: string, pairs: readonly string[],
+  baselines: ReadonlyMap<string, number>, index: MonthIndex, history: number,
+): Promise<PartitionRows> {
+  const prev = addMonths(month, -1);
+  const reach = upstreamReach(unit, units);
+  const start = monthStart(month), end = monthEnd(month);
+  const out = new Map<string, PairRows>();
+  for (const pair of pairs) {
+    const prevBars = index.get(pair)?.find((m) => m.month === prev)?.bars ?? 0;
+    const before = await store.readBarsBefore(pair, start, history + reach);
+    const inMonth = await store.readBars(pair, start, end);
+    const parts = [before, inMonth];
+    if (unit.lookahead > 0) parts.push(sliceBars(await store.readBars(pair, end, end + 14 * DAY_MS), 0, unit.lookahead));
+    const bars = concatBars(parts);
+    const first = before.ts.length;
+    const prevStart = prevBars > 0 ? Math.max(0, first - prevBars) : null;
+    const baseline = baselines.get(pair);
+    if (baseline === undefined) throw new Error(`no baseline for ${pair}`);
+    out.set(pair, { bars, baseline, start: first, end: first + inMonth.ts.length, prevStart });
+  }
+  return { unit, month, pairs: out };
+}
+

@@ -1,0 +1,98 @@
+// One pass over the stored outputs of the scope (the Parquet lake): completeness and quality per
+// partition and column, with the pair's bars read once per month.
+import { existsSync } from 'node:fs';
+import { PAIR_NAMES } from '../core/currencies.ts';
+import { monthEnd, monthStart } from '../core/time.ts';
+import type { FeatureDef } from '../features/types.ts';
+import { readParquetFile } from '../io/parquet.ts';
+import { partitionPath } from '../pipeline/lake.ts';
+import type { MonthIndex } from '../pipeline/plan.ts';
+import type { ManifestRecord, Store } from '../store/types.ts';
+import { CompletenessChecks, volumeFeatures } from './completeness.ts';
+import { QualityChecks } from './quality.ts';
+import { manifestKey, type Scope } from './scope.ts';
+import type { Tally } from './tally.ts';
+import type { ValidationProgress } from './types.ts';
+
+export interface ScanResult {
+  /** Smallest non-null fraction after the burn-in per feature (unavailable pairs excluded). */
+  readonly nonNull: ReadonlyMap<string, number | null>;
+  readonly outliers: (name: string) => number;
+  /** Rows stored per partition ('unit|pair|month'), and the data version of each done partition. */
+  readonly rows: ReadonlyMap<string, number>;
+  readonly dataVersions: Record<string, string>;
+  readonly ms: number;
+}
+
+/** Why a month-unit feature lacks values for `pair`: the family's notes about pairs not loaded. */
+function notLoadedReason(def: FeatureDef, pair: string, extra: Readonly<Record<string, unknown>>, loaded: number): string {
+  const others = PAIR_NAMES.filter((p) => p !== pair);
+  const relevant = Object.entries(extra)
+    .filter(([k, v]) => k.startsWith(`${def.family}: `) && typeof v === 'string' && v.includes('not loaded'))
+    .filter(([k]) => k.includes(pair) || !others.some((p) => k.includes(p)));
+  // Notes naming the feature first, then those about every pair, then the pair's other notes.
+  const rank = ([k]: [string, unknown]) => (k.includes(def.name) ? 0 : k.includes(pair) ? 2 : 1);
+  const notes = relevant.sort((a, b) => rank(a) - rank(b)).map(([k, v]) => `${k.slice(def.family.length + 2)}: ${v as string}`);
+  const head = `reads pairs that are not loaded (${loaded} of ${PAIR_NAMES.length} loaded)`;
+  return notes.length ? `${head}; ${notes.slice(0, 2).join('; ')}${notes.length > 2 ? ` (+${notes.length - 2} more notes)` : ''}` : head;
+}
+
+export async function scanLake(input: {
+  store: Store; dataDir: string; scope: Scope; index: MonthIndex; done: ReadonlyMap<string, ManifestRecord>;
+  tally: Tally; onProgress?: (p: ValidationProgress) => void;
+}): Promise<ScanResult> {
+  const { scope, index, done, tally } = input;
+  const t0 = performance.now();
+  const completeness = new CompletenessChecks(tally);
+  const quality = new QualityChecks(tally);
+  const defs = scope.units.flatMap((u) => u.columns);
+  const unitOf = new Map(scope.units.flatMap((u) => u.columns.map((c) => [c.name, u] as const)));
+  const volume = volumeFeatures(defs);
+  const rows = new Map<string, number>();
+  const dataVersions: Record<string, string> = {};
+  const loaded = index.size;
+  const silent = new Map<string, boolean>(); // pair → every bar of the scope has volume 0
+  const total = scope.pairs.length * scope.months.length;
+  let step = 0;
+  for (const pair of scope.pairs) {
+    const months = index.get(pair) ?? [];
+    for (const month of scope.months) {
+      input.onProgress?.({ phase: 'lake', done: step++, total, message: `${pair} ${month}` });
+      const at = months.findIndex((m) => m.month === month);
+      if (at < 0) continue;
+      const offset = months.slice(0, at).reduce((n, m) => n + m.bars, 0);
+      const bars = await input.store.readBars(pair, monthStart(month), monthEnd(month));
+      silent.set(pair, (silent.get(pair) ?? true) && bars.volume.every((v) => v === 0));
+      for (const unit of scope.units) {
+        const where = { unit: unit.name, pair, month };
+        const m = done.get(manifestKey(unit.name, unit.kind === 'month' ? '*' : pair, month));
+        const path = partitionPath(input.dataDir, unit.name, pair, month);
+        const present = m !== undefined && existsSync(path);
+        const part = present ? readParquetFile(path) : null;
+        if (m) dataVersions[manifestKey(unit.name, m.pair, month)] = m.dataVersion;
+        if (part) rows.set(manifestKey(unit.name, pair, month), part.ts.length);
+        const ok = completeness.rows(where, bars.ts, part?.ts ?? null, m ? `the stored file ${path} is missing` : 'not computed (no done manifest)');
+        if (!part || !quality.timestamps(where, part.ts) || !ok) continue;
+        for (const def of unit.columns) {
+          const col = part.columns.get(def.name);
+          if (!col) { tally.feature('rows', def.name, 'fail', { ...where, message: `${def.name}: no column in ${path}` }); continue; }
+          completeness.column(def, pair, col, bars, offset);
+          quality.column(def, where, part.ts, col);
+        }
+      }
+    }
+  }
+  for (const [pair, noVolume] of silent) {
+    if (noVolume) for (const name of volume) completeness.markUnavailable(unitOf.get(name)!.columns.find((c) => c.name === name)!, pair, 'the source has no volume (every bar has volume 0)');
+  }
+  const explain = (def: FeatureDef, pair: string): string | null => {
+    const unit = unitOf.get(def.name)!;
+    if (unit.kind !== 'month' || loaded >= PAIR_NAMES.length) return null;
+    const extra = Object.assign({}, ...scope.months.map((m) => done.get(manifestKey(unit.name, '*', m))?.extra ?? {}));
+    return notLoadedReason(def, pair, extra, loaded);
+  };
+  const nonNull = completeness.finish(defs, (n) => unitOf.get(n)!.name, explain);
+  quality.finish(defs);
+  input.onProgress?.({ phase: 'lake', done: total, total, message: 'done' });
+  return { nonNull, outliers: (n) => quality.outlierCount(n), rows, dataVersions, ms: performance.now() - t0 };
+}
