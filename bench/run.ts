@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { PAIR_NAMES } from '../src/core/currencies.ts';
-import { sliceBars, type Bars } from '../src/core/types.ts';
+import { rowAtOrAfter as rowAt, sliceBars, type Bars } from '../src/core/types.ts';
 import { buildPairFrame } from '../src/features/frame.ts';
 import { registry } from '../src/features/registry.ts';
 import { encodeParquet } from '../src/io/parquet.ts';
@@ -26,11 +26,6 @@ function best(fn: () => void): number {
   return b;
 }
 
-function rowAt(ts: Float64Array, t: number): number {
-  let i = 0;
-  while (i < ts.length && ts[i]! < t) i++;
-  return i;
-}
 
 const JULY = Date.UTC(2024, 6, 1), AUG = Date.UTC(2024, 7, 1);
 console.log('generating 28 pairs × June–August 2024 (synthetic, seed 3) …');

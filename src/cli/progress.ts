@@ -22,10 +22,14 @@ export function progressSink(dataDir: string, opts: { tty: boolean; quiet: boole
   let start = Date.now();
   let lastLine = 0;
 
+  let lastDecile = 0;
+  // Without a terminal: a line every 10 % or every 5 s, whichever comes first, and at the end.
   const line = (force = false) => {
     const now = Date.now();
-    if (!force && now - lastLine < 1000) return;
+    const decile = total ? Math.floor((10 * done) / total) : 10;
+    if (!force && now - lastLine < 5000 && decile === lastDecile) return;
     lastLine = now;
+    lastDecile = decile;
     const pct = total ? (100 * done) / total : 100;
     const eta = done > 0 ? ((now - start) / done) * (total - done) : NaN;
     console.log(`Progress: ${done}/${total} (${pct.toFixed(1)}%) | failures ${failures} | ETA ${done >= total ? '0 s' : fmtDuration(eta)}`);

@@ -43,3 +43,14 @@ export function concatBars(parts: readonly Bars[]): Bars {
   }
   return out;
 }
+
+/** The index of the first ts ≥ t in a strictly increasing ts (ts.length when none): binary search. */
+export function rowAtOrAfter(ts: Float64Array, t: number): number {
+  let lo = 0, hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ts[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -18,6 +18,8 @@ export interface ExportOptions {
   readonly pairs?: readonly string[];
   readonly months?: readonly string[];
   readonly float32?: boolean;
+  /** The validation gate's verdict, recorded in manifest.json (validated: false when forced). */
+  readonly validation: { readonly validated: boolean; readonly report: string | null; readonly message: string };
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -102,6 +104,7 @@ export async function exportWide(store: Store, opts: ExportOptions): Promise<Exp
   const columns = featureCols.length + targetCols.length;
   const manifest = {
     format: 'bqx-wide/1', createdAt: new Date().toISOString(), layout: 'wide', compression: 'snappy',
+    validated: opts.validation.validated, validation: opts.validation,
     dtype: opts.float32 ? 'float32' : 'float64', columns: ['ts', 'pair', ...featureCols.map((c) => c.name), ...targetCols.map((c) => c.name)],
     featureCount: featureCols.length, targetCount: targetCols.length,
     rows: files.reduce((n, f) => n + f.rows, 0), files, missing,

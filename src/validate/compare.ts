@@ -35,13 +35,4 @@ export function firstMismatch(a: Float64Array, b: Float64Array, from: number, to
   return -1;
 }
 
-/** The row index of the first ts ≥ t in a strictly increasing ts (ts.length when none). */
-export function rowAtOrAfter(ts: Float64Array, t: number): number {
-  let lo = 0, hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ts[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+export { rowAtOrAfter } from '../core/types.ts';

@@ -8,20 +8,12 @@ import { MINUTE_MS } from '../../src/core/time.ts';
 import { bqxReturn } from '../../src/kernels/bqx.ts';
 import { buildPairFrame } from '../../src/features/frame.ts';
 import type { ComputeContext, Family, PairFrame } from '../../src/features/types.ts';
+export { rng } from '../helpers/rng.ts';
+import { rng } from '../helpers/rng.ts';
 
 /** Currency values in USD at the start (realistic levels: EURUSD ≈ 1.08, USDJPY ≈ 150 …). */
 export const START_VALUE: Record<string, number> = { EUR: 1.08, USD: 1, GBP: 1.27, JPY: 1 / 150, AUD: 0.66, NZD: 0.6, CAD: 0.73, CHF: 1.12 };
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function gauss(u: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
@@ -112,17 +104,8 @@ export function upstreamOf(bars: Bars, baseline: number): Map<string, Float64Arr
   return up;
 }
 
-/** Index of the first row with ts ≥ t. */
-export function rowAt(ts: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ts[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+export { rowAtOrAfter as rowAt } from '../../src/core/types.ts';
+import { rowAtOrAfter as rowAt } from '../../src/core/types.ts';
 
 export interface FrameOptions {
   /** Partition rows: from ≤ ts < to (default: all). */

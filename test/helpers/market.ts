@@ -17,16 +17,8 @@ export function market(from: number, months: number, seed = 11): Map<string, Bar
   return m;
 }
 
-/** Index of the first row with ts ≥ t. */
-export function rowAt(ts: Float64Array, t: number): number {
-  let lo = 0, hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ts[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+export { rowAtOrAfter as rowAt } from '../../src/core/types.ts';
+import { rowAtOrAfter as rowAt } from '../../src/core/types.ts';
 
 export function rowsBefore(b: Bars, t: number): Bars {
   return sliceBars(b, 0, rowAt(b.ts, t));

@@ -1,6 +1,7 @@
 // Plain O(W) reference for the rolling polynomial fits (test oracle, no sliding sums): the normal equations of
 // y on [1, u, u²] with u = x − (W−1)/2 and y centred by its window mean, solved by Gaussian elimination with
 // partial pivoting; residuals summed directly.
+import { rng } from '../helpers/rng.ts';
 
 export interface RefFit {
   a: number; b: number; c: number; fitted: number; ssRes: number; ssTot: number;
@@ -69,17 +70,7 @@ function solve(mat: number[][]): number[] {
   return x;
 }
 
-/** Deterministic uniform [0, 1) generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../helpers/rng.ts';
 
 /** Standard normal draws from a uniform generator (Box–Muller). */
 export function gauss(u: () => number): () => number {

@@ -4,18 +4,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { allocBars, BAR_COLUMNS, type Bars } from '../../src/core/types.ts';
 import { MINUTE_MS } from '../../src/core/time.ts';
+export { rng } from '../helpers/rng.ts';
+import { rng } from '../helpers/rng.ts';
 
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `n` bars from `start` (epoch ms, a whole minute) at realistic magnitudes (price ≈ 1.08, moves ≈ 1e-4
