@@ -52,6 +52,11 @@ export function progressSink(dataDir: string, opts: { tty: boolean; quiet: boole
       }
     }
     if (log) appendFileSync(log, JSON.stringify({ t: new Date().toISOString(), ...e }) + '\n');
+    if (e.type === 'interrupt') {
+      multi?.stop();
+      multi = null;
+      console.error(`interrupted: finishing tasks in flight (up to ${fmtDuration(e.graceMs)}), the rest stays pending for the next run`);
+    }
     if (opts.quiet) return;
     switch (e.type) {
       case 'task-done':
@@ -63,11 +68,6 @@ export function progressSink(dataDir: string, opts: { tty: boolean; quiet: boole
         break;
       case 'task-retry':
         if (!multi) console.log(`retry ${e.unit} ${e.pair} ${e.month} (attempt ${e.attempt}): ${e.error}`);
-        break;
-      case 'interrupt':
-        multi?.stop();
-        multi = null;
-        console.error(`interrupted: finishing tasks in flight (up to ${fmtDuration(e.graceMs)}), the rest stays pending for the next run`);
         break;
       case 'run-done':
         multi?.stop();

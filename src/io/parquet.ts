@@ -85,10 +85,7 @@ export interface ReadColumns {
   readonly columns: Map<string, Float64Array>;
 }
 
-/** Reads float columns (and ts) of a Parquet file written by writeParquetFile; `names` = all when omitted. */
-export function readParquetFile(path: string, names?: readonly string[]): ReadColumns {
-  const wasm = pq.readParquet(readFileSync(path), names ? { columns: ['ts', ...names] } : undefined);
-  const table = tableFromIPC(wasm.intoIPCStream());
+function toColumns(table: Table): ReadColumns {
   const tsCol = table.getChild('ts')!;
   const ts = new Float64Array(table.numRows);
   let i = 0;
@@ -100,4 +97,22 @@ export function readParquetFile(path: string, names?: readonly string[]): ReadCo
     columns.set(f.name, col.type instanceof Float64 ? (col.toArray() as Float64Array).slice() : Float64Array.from(col.toArray() as Float32Array));
   }
   return { ts, columns };
+}
+
+/** Reads every float column (and ts) of a Parquet file written by writeParquetFile. */
+export function readParquetFile(path: string): ReadColumns {
+  return toColumns(tableFromIPC(pq.readParquet(readFileSync(path)).intoIPCStream()));
+}
+
+/**
+ * Reads only `names` (and ts): parquet-wasm's asynchronous reader decodes just those column chunks
+ * (its synchronous readParquet decodes every column whatever it is asked).
+ */
+export async function readParquetColumns(path: string, names: readonly string[]): Promise<ReadColumns> {
+  const file = await pq.ParquetFile.fromFile(new Blob([readFileSync(path)]));
+  try {
+    return toColumns(tableFromIPC((await file.read({ columns: ['ts', ...names] })).intoIPCStream()));
+  } finally {
+    file.free();
+  }
 }

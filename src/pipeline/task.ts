@@ -1,7 +1,7 @@
 // Executes one worker task: rebuild the bars from the transferred buffer, read upstream columns from
 // the lake, compute the unit, write each pair's Parquet atomically. Runs inside a worker thread.
 import type { Bars } from '../core/types.ts';
-import { readParquetFile, writeParquetFile } from '../io/parquet.ts';
+import { readParquetColumns, writeParquetFile } from '../io/parquet.ts';
 import { computeMonthUnit, computePairUnit, type PairInput } from './compute.ts';
 import type { Unit } from './units.ts';
 import type { WorkerPairInput, WorkerReply, WorkerTask } from './protocol.ts';
@@ -12,13 +12,13 @@ function barsFrom(buffer: ArrayBuffer, n: number): Bars {
 }
 
 /** Upstream columns aligned to rows [0, rows) of `ts`: the lake files must hold exactly those bars. */
-function readUpstream(input: WorkerPairInput, ts: Float64Array, rows: number): Map<string, Float64Array> {
+async function readUpstream(input: WorkerPairInput, ts: Float64Array, rows: number): Promise<Map<string, Float64Array>> {
   const out = new Map<string, Float64Array>();
   if (input.upstream.length === 0) return out;
   for (const file of input.upstream) for (const name of file.columns) out.set(name, new Float64Array(rows).fill(NaN));
   const covered = new Uint8Array(rows);
   for (const file of input.upstream) {
-    const part = readParquetFile(file.path, file.columns);
+    const part = await readParquetColumns(file.path, file.columns);
     const cols = file.columns.map((name) => [out.get(name)!, part.columns.get(name)!] as const);
     // Merge-walk the two strictly increasing timestamp lists; file rows outside ts are skipped.
     let j = 0;
@@ -37,15 +37,16 @@ function readUpstream(input: WorkerPairInput, ts: Float64Array, rows: number): M
   return out;
 }
 
-export function executeTask(task: WorkerTask, units: ReadonlyMap<string, Unit>): WorkerReply {
+export async function executeTask(task: WorkerTask, units: ReadonlyMap<string, Unit>): Promise<WorkerReply> {
   const unit = units.get(task.unit);
   if (!unit) return { id: task.id, ok: false, error: `unknown unit ${task.unit}` };
   const t0 = performance.now();
-  const inputs: PairInput[] = task.inputs.map((i) => {
+  const inputs: PairInput[] = [];
+  for (const i of task.inputs) {
     const bars = barsFrom(i.buffer, i.n);
-    const upstream = readUpstream(i, bars.ts, i.first + i.count);
-    return { pair: i.pair, bars, first: i.first, count: i.count, baseline: i.baseline, upstream };
-  });
+    const upstream = await readUpstream(i, bars.ts, i.first + i.count);
+    inputs.push({ pair: i.pair, bars, first: i.first, count: i.count, baseline: i.baseline, upstream });
+  }
   const result = unit.kind === 'pair' ? computePairUnit(unit, inputs[0]!) : computeMonthUnit(unit, task.month, inputs);
   const t1 = performance.now();
   const outputs = task.inputs.map((i) => {

@@ -7,10 +7,11 @@ import type { WorkerReply, WorkerTask } from './protocol.ts';
 
 const units = new Map(buildUnits(registry()).map((u) => [u.name, u]));
 
-parentPort!.on('message', (task: WorkerTask) => {
+// Tasks arrive one at a time (the pool waits for each reply), so handling them asynchronously is safe.
+parentPort!.on('message', async (task: WorkerTask) => {
   let reply: WorkerReply;
   try {
-    reply = executeTask(task, units);
+    reply = await executeTask(task, units);
   } catch (e) {
     const err = e as Error;
     reply = { id: task.id, ok: false, error: err.stack ?? err.message };

@@ -6,7 +6,8 @@ import { DAY_MS, WEEK_MS } from '../../core/time.ts';
 import { feature, PRICE_DOMAINS, type PriceDomain } from '../define.ts';
 import type { ComputeContext, Family, FeatureDef, OutputColumn, PairFrame } from '../types.ts';
 import { diff, lag } from '../../kernels/lag.ts';
-import { rollingMean, rollingMoments, rollingStd, rollingSum } from '../../kernels/rolling.ts';
+import { rollingMean, rollingStd, rollingSum } from '../../kernels/rolling.ts';
+import { windowMeanStd } from '../../kernels/window-exact.ts';
 import { rollingPair } from '../../kernels/corr.ts';
 import { rollingHurst } from '../../kernels/hurst.ts';
 import { rollingPercentileRank } from '../../kernels/rank.ts';
@@ -86,8 +87,8 @@ const METRICS = {
   ),
   range_bound_score: {
     text: `fraction of the last ${RANGE_ROWS} rows with y inside its BB(${BB_ROWS}, ${BB_DEV}) bands (lower ≤ y ≤ upper)`,
-    lookback: RANGE_ROWS - 1 + BB_ROWS - 1, range: [0, 1], kernel: 'rollingMoments',
-    notes: 'Bands as bb_*_w20 (SMA ± 2·population std); bounds inclusive, so a constant window counts as inside.',
+    lookback: RANGE_ROWS - 1 + BB_ROWS - 1, range: [0, 1], kernel: 'windowMeanStd',
+    notes: 'Bands as bb_*_w20 (SMA ± 2·population std), summed directly over each 20-row window so that the inside test never depends on where a partition starts; bounds inclusive, so a constant window counts as inside.',
   },
   volatility_regime_score: {
     text: `sample std of Δy over ${VOL_SHORT} rows / sample std of Δy over ${VOL_LONG} rows`,
@@ -106,7 +107,7 @@ const METRICS = {
   bb_squeeze_pct: {
     text: `percentile rank (0–1) of the current BB(${BB_ROWS}) bandwidth among its last ${SQUEEZE_ROWS} values`,
     lookback: SQUEEZE_ROWS - 1 + BB_ROWS - 1, range: [0, 1], kernel: 'rollingPercentileRank',
-    notes: 'Bandwidth as bb_*_w20_bandwidth. Rank = (#smaller + (#equal − 1)/2) / (1,440 − 1) over the 1,440 values including the current one: 0 = narrowest, 1 = widest.',
+    notes: 'Bandwidth as bb_*_w20_bandwidth, its mean and std summed directly over each 20-row window: a rank flips on a last-bit difference, so the bandwidths must not depend on where a partition starts (running sums would). Rank = (#smaller + (#equal − 1)/2) / (1,440 − 1) over the 1,440 values including the current one: 0 = narrowest, 1 = widest.',
   },
 } as const satisfies Record<string, MetricSpec>;
 type Metric = keyof typeof METRICS;
@@ -208,7 +209,7 @@ function computeDomain(frame: PairFrame, d: PriceDomain, out: (m: Metric) => Flo
   // Bollinger bands (as bb_*_w20): range-bound fraction and squeeze percentile.
   const mid = new Float64Array(n);
   const sd = new Float64Array(n);
-  rollingMoments(y, BB_ROWS, { mean: mid, std: sd }, 0);
+  windowMeanStd(y, BB_ROWS, mid, sd); // exact per window: the rank and the band test below compare values
   const inside = tmp;
   const width = new Float64Array(n);
   for (let t = 0; t < n; t++) {
@@ -241,4 +242,4 @@ function compute(frame: PairFrame, out: OutputColumn, ctx: ComputeContext): void
   ctx.note('hmm_fits', notes);
 }
 
-export const regime: Family = { name: 'regime', stage: 'regime', version: 1, partition: 'pair', features, compute };
+export const regime: Family = { name: 'regime', stage: 'regime', version: 2, partition: 'pair', features, compute };
