@@ -27,3 +27,17 @@ export function fmtDuration(ms: number): string {
   if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
+
+/** A progress callback printing `label: k/N (p%)` at most every 10 % or 5 s (for exports and scans). */
+export function progressLines(label: string, quiet: boolean): (done: number, total: number) => void {
+  let last = 0, lastDecile = -1;
+  return (done, total) => {
+    if (quiet || total === 0) return;
+    const decile = Math.floor((10 * done) / total);
+    const now = Date.now();
+    if (decile === lastDecile && now - last < 5000 && done < total) return;
+    last = now;
+    lastDecile = decile;
+    console.error(`${label}: ${done}/${total} (${((100 * done) / total).toFixed(0)}%)`);
+  };
+}

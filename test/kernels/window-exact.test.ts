@@ -11,7 +11,7 @@ function series(n: number, seed: number): Float64Array {
   return x;
 }
 
-test('windowMeanStd equals a two-pass reference computed with numpy-style float64 at idx ≈ 100', () => {
+test('windowMeanStd equals a plain two-pass reference at idx ≈ 100', () => {
   const x = series(500, 3);
   const mean = new Float64Array(500), std = new Float64Array(500);
   windowMeanStd(x, 20, mean, std);

@@ -4,7 +4,7 @@ import { exportWide } from '../../pipeline/export.ts';
 import { validationGate } from '../../validate/index.ts';
 import { bool, oneOf, str, type CommandSpec } from '../args.ts';
 import { configFrom, withStore } from '../context.ts';
-import { fmtDuration, fmtNumber, printJson } from '../output.ts';
+import { fmtDuration, fmtNumber, printJson, progressLines } from '../output.ts';
 import { runSelection } from './run.ts';
 
 export const exportCmd: CommandSpec = {
@@ -28,7 +28,7 @@ export const exportCmd: CommandSpec = {
       const gate = await validationGate(store, cfg.dataDir, sel);
       if (!gate.ok && !bool(args, 'force')) throw new Error(`refusing to export: ${gate.message}; --force exports it marked unvalidated`);
       const validation = { validated: gate.ok, report: gate.report?.runId ?? null, message: gate.message };
-      return exportWide(store, { dataDir: cfg.dataDir, out, pairs: sel.pairs, months: sel.months, float32: bool(args, 'float32'), validation });
+      return exportWide(store, { dataDir: cfg.dataDir, out, pairs: sel.pairs, months: sel.months, float32: bool(args, 'float32'), validation, onProgress: progressLines('export', bool(args, 'json')) });
     });
     if (bool(args, 'json')) printJson({ ...r, files: r.files.length, wallMs: Date.now() - t0 });
     else {

@@ -8,7 +8,7 @@ import { configFrom, withStore } from '../context.ts';
 import { fmtDuration, printJson, table } from '../output.ts';
 import { progressSink } from '../progress.ts';
 import type { Config } from '../../core/config.ts';
-import { validate, type ValidationReport } from '../../validate/index.ts';
+import { validate, validationGate, type ValidationReport } from '../../validate/index.ts';
 import { reportDir } from '../../validate/report.ts';
 
 export const RUN_OPTIONS = {
@@ -75,6 +75,14 @@ export async function validateRun(cfg: Config, args: ParsedArgs, r: RunResult): 
   if (r.status !== 'done' || bool(args, 'skip-validation')) return null;
   const sel = runSelection(args);
   const json = bool(args, 'json');
+  if (r.units.every((u) => u.done === 0)) {
+    // Nothing was computed: the latest validation still holds if it covers these exact data versions.
+    const gate = await withStore(cfg, (store) => validationGate(store, cfg.dataDir, sel));
+    if (gate.ok && gate.report) {
+      if (!json) console.log(`nothing computed: ${gate.message}`);
+      return gate.report;
+    }
+  }
   if (!json) console.log('validating (temporal causality of every feature, completeness, quality) …');
   const report = await withStore(cfg, (store) => validate(store, {
     dataDir: cfg.dataDir, runId: r.runId, stages: sel.stages, pairs: sel.pairs, months: sel.months, baselineTs: parseInstant(cfg.baseline),

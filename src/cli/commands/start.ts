@@ -5,7 +5,7 @@ import { registry, isImplemented } from '../../features/registry.ts';
 import { exportWide } from '../../pipeline/export.ts';
 import { bool, int, type CommandSpec } from '../args.ts';
 import { configFrom, storePath, withStore } from '../context.ts';
-import { fmtDuration, fmtNumber, printJson, table } from '../output.ts';
+import { fmtDuration, fmtNumber, printJson, progressLines } from '../output.ts';
 import { generateInto, generateOptions } from './generate.ts';
 import { printRunSummary, RUN_OPTIONS, runWithSignals, validateRun } from './run.ts';
 import { validationGate } from '../../validate/index.ts';
@@ -41,7 +41,7 @@ export const start: CommandSpec = {
     say(`exporting to ${out} …`);
     const ex = await withStore(cfg, async (store) => {
       const gate = await validationGate(store, cfg.dataDir);
-      return exportWide(store, { dataDir: cfg.dataDir, out, validation: { validated: gate.ok, report: gate.report?.runId ?? null, message: gate.message } });
+      return exportWide(store, { dataDir: cfg.dataDir, out, onProgress: progressLines('export', json), validation: { validated: gate.ok, report: gate.report?.runId ?? null, message: gate.message } });
     });
     const reg = registry();
     const implemented = reg.all.filter((f) => isImplemented(reg.familyOf.get(f.name)!));
@@ -54,11 +54,13 @@ export const start: CommandSpec = {
     };
     if (json) printJson(summary);
     else {
-      console.log('\n' + table(['', ''], [
+      const rows: [string, string][] = [
         ['store', summary.store], ['partitions (stage × pair × month)', String(summary.partitions)], ['computed now', String(computed)],
         ['validation', report ? (report.passed ? `passed (${report.runId})` : 'FAILED') : 'skipped'], ['rows exported', fmtNumber(summary.rows)], ['features', `${summary.features} of ${summary.catalogFeatures} (+ ${summary.targets} targets)`],
         ['wall time', fmtDuration(wallMs)], ['rows/s (end to end)', fmtNumber(summary.rowsPerSecond)], ['output', `${out} (${ex.files.length} files, manifest.json, catalog.json)`],
-      ]));
+      ];
+      const w = Math.max(...rows.map(([k]) => k.length));
+      console.log('\n' + rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n'));
     }
     return ex.missing.length === 0 ? 0 : 1;
   },
