@@ -63,7 +63,7 @@ export function progressSink(dataDir: string, opts: { tty: boolean; quiet: boole
       case 'task-failed':
         done++;
         if (e.type === 'task-failed') failures++;
-        bars.get(e.unit)?.increment(1, { failures: e.type === 'task-failed' ? failures : undefined });
+        bars.get(e.unit)?.increment(1, { failures });
         if (!multi) line(done === total);
         break;
       case 'task-retry':
