@@ -7,7 +7,7 @@ import {
 import * as pq from 'parquet-wasm';
 import { mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createHash } from 'node:crypto';
+import { sha256 } from '../core/hash.ts';
 
 export interface FrameColumns {
   /** Bar start, epoch ms UTC (written as timestamp[ms, UTC]). */
@@ -69,9 +69,6 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string): void 
   renameSync(tmp, path);
 }
 
-export function sha256(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /** Writes the frame as a Parquet file atomically; returns its size and sha256. */
 export function writeParquetFile(path: string, frame: FrameColumns, opts: WriteOptions = {}): { bytes: number; checksum: string } {

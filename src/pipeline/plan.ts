@@ -1,7 +1,7 @@
 // The planner: which (unit, partition) tasks a run needs, the months each one reads (warm-up and
 // lookahead), and their data versions = sha256 of code version + input data versions.
 import { monthEnd, monthStart, type MonthKey } from '../core/time.ts';
-import { sha256 } from '../io/parquet.ts';
+import { sha256 } from '../core/hash.ts';
 import type { ManifestRecord, Store } from '../store/types.ts';
 import type { Unit } from './units.ts';
 

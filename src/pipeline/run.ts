@@ -2,6 +2,7 @@
 // manifests written after each atomic Parquet write, cancellation that leaves in-flight work pending.
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { concatBars, type Bars } from '../core/types.ts';
 import { monthEnd, monthStart, DAY_MS } from '../core/time.ts';
 import { registry } from '../features/registry.ts';
@@ -43,6 +44,9 @@ export interface RunResult {
   readonly wallMs: number;
   readonly warnings: string[];
 }
+
+/** Who computed a partition (the manifest's worker field): this host and process. */
+const WORKER_ID = `${hostname()}:${process.pid}`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -134,7 +138,7 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
         if (reply.warnings.length) extra.warnings = reply.warnings;
         await store.putManifest(record(t, {
           status: 'done', rows, bytes, checksum: single?.checksum ?? '', path: single?.path ?? '', startedAt, finishedAt: Date.now(),
-          attempts: a, worker: `thread-${pool.size}`, extra,
+          attempts: a, worker: WORKER_ID, extra,
         }));
         for (const w of reply.warnings) { warnings.push(`${t.unit.name} ${t.pair} ${t.month}: ${w}`); emit({ type: 'warning', message: warnings.at(-1)! }); }
         Object.assign(s, { done: s.done + 1, rows: s.rows + rows, bytes: s.bytes + bytes, computeMs: s.computeMs + reply.computeMs, writeMs: s.writeMs + reply.writeMs });

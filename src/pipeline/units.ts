@@ -1,7 +1,7 @@
 // Work units: a stage's families grouped by partition kind. A stage whose families are all per-pair
 // (or all per-month) is one unit named after the stage; a stage with both kinds (cross) has two,
 // 'cross' (pair × month) and 'cross.month' (month fan-in, one task per month writing every pair).
-import { sha256 } from '../io/parquet.ts';
+import { sha256 } from '../core/hash.ts';
 import { isImplemented, type Registry } from '../features/registry.ts';
 import { STAGES, type Family, type FeatureDef, type StageName } from '../features/types.ts';
 
