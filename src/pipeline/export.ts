@@ -3,6 +3,7 @@
 import { dirname, join } from 'node:path';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { availableParallelism } from 'node:os';
 import { isoMinute } from '../core/time.ts';
 import { registry } from '../features/registry.ts';
 import type { FeatureDef } from '../features/types.ts';
@@ -71,37 +72,45 @@ export async function exportWide(store: Store, opts: ExportOptions): Promise<Exp
   const featureCols = exported.filter((c) => c.role === 'feature');
   const targetCols = exported.filter((c) => c.role === 'target');
   const ordered = [...featureCols, ...targetCols].map((c) => ({ name: c.name, unit: unitOf(c) }));
-  const files: ExportedFile[] = [];
   const missing: string[] = [];
-  // A private in-memory DuckDB joins and writes the files (the store's own file stays untouched).
-  const db = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
-  const con = await db.connect();
-  try {
-    let k = 0;
-    for (const { pair, month } of parts) {
-      opts.onProgress?.(k++, parts.length);
-      const versions: Record<string, string> = {};
-      const paths: string[] = [];
-      for (const u of units) {
-        const m = doneOf.get(`${u.name}|${u.kind === 'month' ? '*' : pair}|${month}`);
-        const path = partitionPath(opts.dataDir, u.name, pair, month);
-        if (!m || !existsSync(path)) { missing.push(`${u.name} ${pair} ${month}`); break; }
-        versions[u.name] = m.dataVersion;
-        paths.push(path);
-      }
-      if (paths.length < units.length) continue;
-      const rel = join('features', `pair=${pair}`, `month=${month}`, 'part-0.parquet');
-      const out = join(opts.out, rel);
-      await writeWide(con, paths, ordered, pair, out, opts.float32 === true);
-      const bytes = readFileSync(out);
-      const span = (await con.runAndReadAll(`SELECT count(*)::BIGINT AS n, epoch_ms(min(ts))::DOUBLE AS lo, epoch_ms(max(ts))::DOUBLE AS hi FROM read_parquet(${sqlString(out)}, hive_partitioning = false)`)).getRowObjects()[0]!;
-      files.push({ path: rel, pair, month, rows: Number(span.n), bytes: bytes.length, sha256: sha256(bytes),
-        from: isoMinute(Number(span.lo)), to: isoMinute(Number(span.hi)), dataVersions: versions });
+  // The partitions whose every unit is computed, with the lake files to join.
+  const jobs = parts.flatMap(({ pair, month }) => {
+    const versions: Record<string, string> = {};
+    const paths: string[] = [];
+    for (const u of units) {
+      const m = doneOf.get(`${u.name}|${u.kind === 'month' ? '*' : pair}|${month}`);
+      const path = partitionPath(opts.dataDir, u.name, pair, month);
+      if (!m || !existsSync(path)) { missing.push(`${u.name} ${pair} ${month}`); return []; }
+      versions[u.name] = m.dataVersion;
+      paths.push(path);
     }
-  } finally {
-    con.closeSync();
-  }
-  opts.onProgress?.(parts.length, parts.length);
+    return [{ pair, month, versions, paths }];
+  });
+  const files: ExportedFile[] = new Array(jobs.length);
+  // A private in-memory DuckDB joins and writes the files (the store's own file stays untouched). A
+  // month partition is one Parquet row group, which DuckDB writes on one thread: one connection per
+  // core keeps every core busy.
+  const db = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+  let next = 0, done = 0;
+  const worker = async () => {
+    const con = await db.connect();
+    try {
+      for (let k = next++; k < jobs.length; k = next++) {
+        const { pair, month, versions, paths } = jobs[k]!;
+        const rel = join('features', `pair=${pair}`, `month=${month}`, 'part-0.parquet');
+        const out = join(opts.out, rel);
+        await writeWide(con, paths, ordered, pair, out, opts.float32 === true);
+        const bytes = readFileSync(out);
+        const span = (await con.runAndReadAll(`SELECT count(*)::BIGINT AS n, epoch_ms(min(ts))::DOUBLE AS lo, epoch_ms(max(ts))::DOUBLE AS hi FROM read_parquet(${sqlString(out)}, hive_partitioning = false)`)).getRowObjects()[0]!;
+        files[k] = { path: rel, pair, month, rows: Number(span.n), bytes: bytes.length, sha256: sha256(bytes),
+          from: isoMinute(Number(span.lo)), to: isoMinute(Number(span.hi)), dataVersions: versions };
+        opts.onProgress?.(++done, jobs.length);
+      }
+    } finally {
+      con.closeSync();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(availableParallelism(), Math.max(1, jobs.length)) }, worker));
   const columns = featureCols.length + targetCols.length;
   const manifest = {
     format: 'bqx-wide/1', createdAt: new Date().toISOString(), layout: 'wide', compression: 'snappy',

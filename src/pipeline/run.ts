@@ -9,7 +9,7 @@ import { registry } from '../features/registry.ts';
 import type { StageName } from '../features/types.ts';
 import type { ManifestRecord, Store } from '../store/types.ts';
 import { baselines } from './baseline.ts';
-import { partitionPath } from './lake.ts';
+import { partitionPath, removeStaleTemps } from './lake.ts';
 import { loadMonthIndex, plan, type PlannedInput, type PlannedTask } from './plan.ts';
 import { WorkerPool } from './pool.ts';
 import type { WorkerPairInput, WorkerReply } from './protocol.ts';
@@ -78,6 +78,7 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
   const pairs = [...index.keys()].filter((p) => !opts.pairs || opts.pairs.includes(p)).sort();
   const base = await baselines(store, [...index.keys()], opts.baselineTs);
   const manifests = await store.getManifests();
+  removeStaleTemps(opts.dataDir);
   const tasks = plan(units, index, manifests, { pairs, months: opts.months ?? null, baselines: base, force: opts.force });
   const pathOf = (t: PlannedTask, pair: string) => partitionPath(opts.dataDir, t.unit.name, pair, t.month);
   const isCurrent = (t: PlannedTask) => t.upToDate && t.inputs.every((i) => existsSync(pathOf(t, i.pair)));
