@@ -2,10 +2,8 @@
 // flag, exit codes, --json output, generate → status.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { bqx, bqxJson } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 const COMMANDS = ['start', 'ingest', 'generate', 'status', 'run', 'validate', 'export', 'features'];
 
@@ -52,7 +50,7 @@ test('bad flags and values: exit 2 and one line naming the flag', () => {
 });
 
 test('generate then status (--json): pairs, ranges, bars, missing minutes and weekends', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bqx-cli-'));
+  const dir = tempDir('bqx-cli-');
   const gen = bqxJson<{ bars: number; pairs: number }>(['generate', '--data-dir', dir, '--pairs', 'EURUSD,USDJPY', '--from', '2024-07-01', '--months', '1', '--seed', '3']);
   assert.equal(gen.pairs, 2);
   const st = bqxJson<{ pairs: { pair: string; bars: number; first: number; last: number; missingMinutes: number; weekendGaps: number }[] }>(['status', '--data-dir', dir]);

@@ -2,8 +2,7 @@
 // every partition done, the export complete and mostly non-null where the data allows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bqx, bqxJson } from '../helpers/cli.ts';
@@ -11,13 +10,14 @@ import { readParquetFile } from '../../src/io/parquet.ts';
 import { registry } from '../../src/features/registry.ts';
 import { undefinedRowsOf } from '../../src/validate/expectations.ts';
 import { volumeFeatures } from '../../src/validate/completeness.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 const DATA = fileURLToPath(new URL('../../../shared/data/real-fx/parrondo__deeptrading/', import.meta.url));
 const skip = existsSync(DATA) ? false : 'needs ../shared/data/real-fx (absent)';
 const zip = (p: string) => join(DATA, `HISTDATA_COM_ASCII_${p}_M1_2017.zip`);
 
 test('real 2017 data, 3 pairs × 2 months: every stage runs clean and exports', { skip }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bqx-real-'));
+  const dir = tempDir('bqx-real-');
   const ing = bqx(['ingest', '--data-dir', dir, zip('EURUSD'), zip('GBPUSD'), zip('EURGBP')]);
   assert.equal(ing.status, 0, ing.stderr);
   const run = bqxJson<{ status: string; units: { unit: string; failed: number; done: number }[]; validation: { passed: boolean } }>(

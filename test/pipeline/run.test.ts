@@ -2,14 +2,14 @@
 // SIGKILL and resumed gives byte-identical files, export readable by DuckDB with manifest and catalog.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { bqx, bqxJson, bqxSpawn } from '../helpers/cli.ts';
 import { registry } from '../../src/features/registry.ts';
 import { readParquetFile } from '../../src/io/parquet.ts';
 import { buildUnits } from '../../src/pipeline/units.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 const PAIRS = 'EURUSD,GBPUSD,EURGBP';
 const GEN = ['generate', '--pairs', PAIRS, '--from', '2024-06-01', '--months', '2', '--seed', '5'];
@@ -21,8 +21,8 @@ function files(dir: string): string[] {
 
 interface RunJson { status: string; units: { unit: string; total: number; done: number; skipped: number; failed: number }[] }
 
-const a = mkdtempSync(join(tmpdir(), 'bqx-run-a-'));
-const b = mkdtempSync(join(tmpdir(), 'bqx-run-b-'));
+const a = tempDir('bqx-run-a-');
+const b = tempDir('bqx-run-b-');
 
 test('a full run computes every partition; a second run computes nothing', () => {
   bqxJson([...GEN, '--data-dir', a]);

@@ -3,17 +3,17 @@
 // half-way) and the next run resumes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bqx, bqxJson, bqxSpawn } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 const GEN = ['generate', '--pairs', 'EURUSD,USDJPY', '--from', '2024-07-01', '--months', '1', '--seed', '9'];
 interface RunJson { status: string; runId: string; units: { unit: string; done: number; failed: number; skipped: number; pending: number }[] }
 interface StatusJson { stages: { stage: string; done: number; failed: number; pending: number; running: number }[] }
 
 test('a partition that keeps failing is retried with backoff, marked failed, and recomputed by the next run', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bqx-retry-'));
+  const dir = tempDir('bqx-retry-');
   bqxJson([...GEN, '--data-dir', dir]);
   // A plain file where the ti stage's lake directory must go: every ti write fails (ENOTDIR).
   mkdirSync(join(dir, 'lake'), { recursive: true });
@@ -40,7 +40,7 @@ test('a partition that keeps failing is retried with backoff, marked failed, and
 });
 
 test('SIGINT: tasks in flight are left pending, exit 130, and the next run resumes', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bqx-sigint-'));
+  const dir = tempDir('bqx-sigint-');
   bqxJson([...GEN, '--data-dir', dir]);
   const child = bqxSpawn(['run', '--data-dir', dir, '--max-workers', '1', '--quiet', '--skip-validation']);
   let stderr = '';
