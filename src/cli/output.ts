@@ -41,3 +41,8 @@ export function progressLines(label: string, quiet: boolean): (done: number, tot
     console.error(`${label}: ${done}/${total} (${((100 * done) / total).toFixed(0)}%)`);
   };
 }
+
+/** "1 pair", "3 pairs". */
+export function plural(n: number, noun: string): string {
+  return `${fmtNumber(n)} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -3,7 +3,7 @@ import { ingestPaths, type FileReport, type IngestOptions } from '../../io/inges
 import { isPair, pairInfo } from '../../core/currencies.ts';
 import { bool, oneOf, str, UsageError, type CommandSpec } from '../args.ts';
 import { configFrom, withStore } from '../context.ts';
-import { fmtDuration, fmtNumber, printJson, table } from '../output.ts';
+import { fmtDuration, fmtNumber, plural, printJson, table } from '../output.ts';
 import { join } from 'node:path';
 
 const CSV_FLAGS = ['time-col', 'time-format', 'csv-tz', 'delimiter'];
@@ -77,7 +77,7 @@ writes the rejected ones to <data-dir>/rejects/.`,
     if (json) printJson({ files: reports, loaded, wallMs: Date.now() - t0 });
     else {
       printReports(reports);
-      console.log(`\n${fmtNumber(loaded)} bars loaded from ${reports.length} files in ${fmtDuration(Date.now() - t0)}`);
+      console.log(`\n${fmtNumber(loaded)} bars loaded from ${plural(reports.length, 'file')} in ${fmtDuration(Date.now() - t0)}`);
     }
     return reports.some((r) => r.status === 'rejected') ? 3 : 0;
   },

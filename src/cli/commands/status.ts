@@ -3,7 +3,7 @@ import { isoMinute } from '../../core/time.ts';
 import type { Store } from '../../store/types.ts';
 import { bool, type CommandSpec } from '../args.ts';
 import { configFrom, withStore } from '../context.ts';
-import { fmtDuration, printJson, table } from '../output.ts';
+import { fmtDuration, plural, printJson, table } from '../output.ts';
 
 export async function statusOf(store: Store) {
   const pairs = await store.summary();
@@ -37,7 +37,7 @@ export const status: CommandSpec = {
     console.log(table(['pair', 'bars', 'first (UTC)', 'last (UTC)', 'missing min', 'weekends', 'sources'],
       s.pairs.map((p) => [p.pair, p.bars, isoMinute(p.first), isoMinute(p.last), p.missingMinutes, p.weekendGaps, p.sources.map((s) => s.split('/').pop()).join(', ')])));
     const bars = s.pairs.reduce((n, p) => n + p.bars, 0);
-    console.log(`${s.pairs.length} pairs, ${bars.toLocaleString('en-US')} bars`);
+    console.log(`${plural(s.pairs.length, 'pair')}, ${plural(bars, 'bar')}`);
     if (s.stages.length) {
       console.log('\n' + table(['stage', 'done', 'failed', 'pending', 'running', 'rows', 'compute time'],
         s.stages.map((x) => [x.stage, x.done, x.failed, x.pending, x.running, x.rows, fmtDuration(x.ms)])));
