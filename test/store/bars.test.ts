@@ -2,18 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { concatBars, type Bars } from '../../src/core/types.ts';
 import { DAY_MS, MINUTE_MS, monthEnd, monthOf, monthStart } from '../../src/core/time.ts';
-import { openStore } from '../../src/store/duckdb.ts';
 import type { Store } from '../../src/store/types.ts';
-import { assertOneBlock, assertSameBars, barsOf, makeBars, referenceGaps, referenceVersion, rng, selectBars } from './store-reference.ts';
-
-async function withStore(fn: (s: Store) => Promise<void>): Promise<void> {
-  const store = await openStore(':memory:');
-  try {
-    await fn(store);
-  } finally {
-    await store.close();
-  }
-}
+import { assertOneBlock, assertSameBars, barsOf, makeBars, referenceGaps, referenceVersion, rng, selectBars, withStore } from './store-reference.ts';
 
 const T0 = Date.UTC(2024, 0, 29, 0, 0);
 const count = async (s: Store, where = 'true') => (await s.query(`SELECT count(*) AS n, count(DISTINCT (pair, ts)) AS d FROM bars WHERE ${where}`))[0]!;

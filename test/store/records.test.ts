@@ -4,17 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/duckdb.ts';
-import type { ManifestRecord, RunRecord, Store } from '../../src/store/types.ts';
-import { assertSameBars, makeBars } from './store-reference.ts';
-
-async function withStore(fn: (s: Store) => Promise<void>): Promise<void> {
-  const store = await openStore(':memory:');
-  try {
-    await fn(store);
-  } finally {
-    await store.close();
-  }
-}
+import type { ManifestRecord, RunRecord } from '../../src/store/types.ts';
+import { assertSameBars, makeBars, withStore } from './store-reference.ts';
 
 function manifest(over: Partial<ManifestRecord> = {}): ManifestRecord {
   return {

@@ -6,6 +6,8 @@ import { allocBars, BAR_COLUMNS, type Bars } from '../../src/core/types.ts';
 import { MINUTE_MS } from '../../src/core/time.ts';
 export { rng } from '../helpers/rng.ts';
 import { rng } from '../helpers/rng.ts';
+import { openStore } from '../../src/store/duckdb.ts';
+import type { Store } from '../../src/store/types.ts';
 
 
 /**
@@ -91,4 +93,14 @@ export function assertOneBlock(b: Bars): void {
     assert.equal(b[c].buffer, buf, `${c} shares the block`);
     assert.equal(b[c].byteOffset, k * b.ts.length * 8, `${c} offset`);
   });
+}
+
+/** Runs `fn` on a fresh in-memory store and closes it. */
+export async function withStore(fn: (s: Store) => Promise<void>): Promise<void> {
+  const store = await openStore(':memory:');
+  try {
+    await fn(store);
+  } finally {
+    await store.close();
+  }
 }
