@@ -16,7 +16,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'bqx-ingest-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 const opts = (o: Partial<IngestOptions> = {}): IngestOptions => ({ format: 'auto', onError: 'fail', rejectsDir: join(tmp, 'rejects'), ...o });
 const NONE = { 'malformed': 0, 'duplicate': 0, 'out-of-order': 0, 'bad-price': 0, 'ohlc-inconsistent': 0, 'unknown-pair': 0,
-  'mixed-pairs': 0, 'nonexistent-local-time': 0, 'ambiguous-local-time': 0 };
+  'mixed-pairs': 0, 'nonexistent-local-time': 0, 'ambiguous-local-time': 0, 'time-out-of-range': 0, 'time-outlier': 0 };
 const DEFECTS = join(FIX, 'DAT_ASCII_EURUSD_M1_defects.csv');
 
 /** HistData lines of GBPUSD: minutes `from`..`to` after 2017-06-01 10:00 New York, close shifted by `bump`. */

@@ -92,7 +92,8 @@ test('Dukascopy web export: CRLF, no final newline, closed-market bars dropped, 
   const r = readDukascopy(fixture(name), name);
   assert.equal(r.pair, 'EURUSD');
   assert.equal(r.rows, 14);
-  assert.deepEqual(r.dropped, { closedMarket: 2 }); // 21:00 and 21:01: O = H = L = C, volume 0
+  // Friday 4 April 21:00 and 21:01 UTC (after the close): O = H = L = C, volume 0.
+  assert.deepEqual(r.dropped, { closedMarket: 2, flatInWeek: 0, firstFlatInWeekLine: 0 });
   // 21:06 is flat but has volume 1.5: a real bar, kept.
   assert.deepEqual(iso(r), ['2025-04-04T20:58Z', '2025-04-04T20:59Z', '2025-04-06T21:04Z', '2025-04-06T21:06Z', '2025-04-06T21:10Z']);
   assert.deepEqual(Array.from(r.bars.volume), [35.2, 40.75, 12.5, 1.5, 7.25]);
@@ -109,12 +110,13 @@ test('dukascopy-node export: epoch-ms and ISO times; flat bars dropped only when
   const ms = readDukascopy(fixture('eurusd-m1-bid-2019-01-01-2019-01-02.csv'), 'eurusd-m1-bid-2019-01-01-2019-01-02.csv');
   assert.equal(ms.pair, 'EURUSD');
   assert.deepEqual(iso(ms), ['2019-01-01T22:00Z', '2019-01-01T22:02Z']);
-  assert.deepEqual(ms.dropped, { closedMarket: 1 });
+  // Line 3, Tuesday 1 January 22:01 UTC: flat with no volume inside the trading week (New Year's Day).
+  assert.deepEqual(ms.dropped, { closedMarket: 0, flatInWeek: 1, firstFlatInWeekLine: 3 });
   assert.deepEqual(defectLines(ms), ['5 duplicate']);
   const isoTimes = readDukascopy(fixture('gbpusd-m1-bid-iso.csv'), 'gbpusd-m1-bid-iso.csv');
   assert.equal(isoTimes.pair, 'GBPUSD');
   assert.deepEqual(iso(isoTimes), ['2019-01-01T22:00Z', '2019-01-01T22:01Z', '2019-01-01T22:02Z']);
-  assert.deepEqual(isoTimes.dropped, { closedMarket: 0 });
+  assert.deepEqual(isoTimes.dropped, { closedMarket: 0, flatInWeek: 0, firstFlatInWeekLine: 0 });
   assert.deepEqual(Array.from(isoTimes.bars.volume), [0, 0, 0]);
   const local = readDukascopy(enc.encode('Local time,Open,High,Low,Close,Volume\n'), 'EURUSD.csv');
   assert.equal(local.fatal, true);

@@ -107,19 +107,31 @@ test('btgym monthly CSV equals the February rows of the yearly EURUSD zip (minus
   }
 });
 
-test('Dukascopy April 2025: 43,200 rows, closed-market flat zero-volume bars dropped', { skip }, () => {
-  for (const [pair, dropped] of [['EURUSD', 11_585], ['GBPUSD', 11_715]] as const) {
+test('Dukascopy April 2025: 43,200 rows; flat zero-volume bars dropped, weekend and in-week counted apart', { skip }, () => {
+  for (const pair of ['EURUSD', 'GBPUSD'] as const) {
     const name = `${pair}_Candlestick_1_M_BID_01.04.2025-30.04.2025.csv`;
     const text = readFileSync(DUKA + name, 'latin1');
     const r = readDukascopy(readFileSync(DUKA + name), name);
     assert.equal(r.pair, pair);
     assert.equal(r.rows, 43_200);
-    assert.deepEqual(r.dropped, { closedMarket: dropped });
     assert.deepEqual(r.defects, []);
-    // Oracle: split the text, parse DD.MM.YYYY HH:MM:SS.000 as UTC, keep all but flat zero-volume rows.
-    const kept = text.split('\r\n').slice(1).map((l) => l.split(',')).filter(([, o, h, l, c, v]) => !(o === h && h === l && l === c && +v! === 0));
-    const ts = kept.map(([t]) => Date.UTC(+t!.slice(6, 10), +t!.slice(3, 5) - 1, +t!.slice(0, 2), +t!.slice(11, 13), +t!.slice(14, 16)));
-    assert.deepEqual(Array.from(r.bars.ts), ts);
+    // Oracle: split the text, parse DD.MM.YYYY HH:MM:SS.000 as UTC, keep all but flat zero-volume rows;
+    // those are weekend filler from Friday 21:00 to Sunday 22:00 UTC (Date's weekday), else in-week.
+    const rows = text.split('\r\n').slice(1).map((l, k) => ({ line: k + 2, f: l.split(',') }));
+    const utc = ([t]: string[]) => Date.UTC(+t!.slice(6, 10), +t!.slice(3, 5) - 1, +t!.slice(0, 2), +t!.slice(11, 13), +t!.slice(14, 16));
+    const flat = ([, o, h, l, c, v]: string[]) => o === h && h === l && l === c && +v! === 0;
+    const weekend = (ts: number) => {
+      const d = new Date(ts);
+      const h = d.getUTCHours();
+      return (d.getUTCDay() === 5 && h >= 21) || d.getUTCDay() === 6 || (d.getUTCDay() === 0 && h < 22);
+    };
+    const kept = rows.filter((row) => !flat(row.f)).map((row) => row.f);
+    const inWeek = rows.filter((row) => flat(row.f) && !weekend(utc(row.f)));
+    const closed = rows.filter((row) => flat(row.f) && weekend(utc(row.f))).length;
+    assert.deepEqual(r.dropped, { closedMarket: closed, flatInWeek: inWeek.length, firstFlatInWeekLine: inWeek[0]?.line ?? 0 });
+    assert.equal(closed + inWeek.length, { EURUSD: 11_585, GBPUSD: 11_715 }[pair]); // every flat bar, as before
+    assert.ok(closed >= 4 * 2 * 24 * 60, 'four weekends of filler (at least 48 h each)');
+    assert.deepEqual(Array.from(r.bars.ts), kept.map(utc));
     assert.deepEqual(Array.from(r.bars.close), kept.map((row) => Number(row[4])));
     assert.deepEqual(Array.from(r.bars.volume), kept.map((row) => Number(row[5])));
     assert.equal(r.bars.volume.every((v) => v > 0), true); // what is left is exactly the rows with volume

@@ -10,10 +10,13 @@ const CSV_FLAGS = ['time-col', 'time-format', 'csv-tz', 'delimiter'];
 
 function printReports(reports: FileReport[]): void {
   console.log(table(['file', 'format', 'pair', 'rows', 'loaded', 'dropped', 'defects', 'status'],
-    reports.map((r) => [r.file.split('/').pop()!, r.format, r.pair ?? '?', r.rows, r.loaded, r.dropped.closedMarket,
-      Object.values(r.defects).reduce((a, b) => a + b, 0), r.status])));
+    reports.map((r) => [r.file.split('/').pop()!, r.format, r.pair ?? '?', r.rows, r.loaded,
+      r.dropped.closedMarket + r.dropped.flatInWeek, Object.values(r.defects).reduce((a, b) => a + b, 0), r.status])));
   for (const r of reports) {
     const kinds = Object.entries(r.defects).filter(([, n]) => n > 0);
+    if (r.dropped.flatInWeek > 0) {
+      console.log(`\n${r.file}: ${plural(r.dropped.flatInWeek, 'flat zero-volume bar')} inside the trading week dropped (no ticks; first at ${r.file}:${r.dropped.firstFlatInWeekLine})`);
+    }
     if (kinds.length === 0) continue;
     console.log(`\n${r.file}: ${kinds.map(([k, n]) => `${n} ${k}`).join(', ')}${r.status === 'rejected' ? ' — nothing loaded (--on-error skip loads the good rows)' : ''}`);
     for (const d of r.examples.slice(0, 8)) console.log(`  ${d.file}:${d.line}: ${d.kind}: ${d.message}`);
@@ -28,10 +31,14 @@ export const ingest: CommandSpec = {
   minPositionals: 1,
   details: `Time zones: HistData files are read in --source-tz (default America/New_York, which is what the real files
 follow, with daylight saving); a local time that does not exist or is ambiguous is reported as a defect.
-Dukascopy files are UTC; their flat zero-volume closed-market bars are dropped.
-Bad input: every defect (malformed line, duplicate or out-of-order timestamp, non-positive or non-finite price,
-high < low or open/close outside [low, high], unknown or mixed pairs, non-existent local time) is counted and
-reported with file:line examples. --on-error fail loads nothing from a bad file; skip loads the good rows and
+Dukascopy files are UTC; their flat zero-volume bars (no ticks) are dropped: those of the weekend closure
+(Friday 21:00 to Sunday 22:00 UTC) counted as closed market, those inside the trading week counted and
+reported with the file:line of the first.
+Bad input: every defect (malformed line, duplicate or out-of-order timestamp, a year outside 1970–2100, a
+time outlier, non-positive or non-finite price, high < low or open/close outside [low, high], unknown or mixed
+pairs, non-existent or ambiguous local time) is counted and reported with file:line examples. A time outlier
+is one row more than 7 days ahead of both neighbours (or a first row followed by two rows more than 7 days
+behind it): it is rejected and the rows after it keep their order. --on-error fail loads nothing from a bad file; skip loads the good rows and
 writes the rejected ones to <data-dir>/rejects/.`,
   options: {
     format: { type: 'string', description: 'auto, histdata, dukascopy, csv or parquet', default: 'auto', valueName: 'F' },

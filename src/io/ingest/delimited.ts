@@ -103,7 +103,7 @@ class TextReader implements RowSource {
     if (this.pair === null && fileDefects.length === 0) {
       this.sink.rejectFile('unknown-pair', 'cannot tell the pair: name it in the file name (e.g. EURUSD.csv), pass --pair, or map a pair column');
     }
-    return { pair: this.pair, bars: this.sink.bars(), rows: this.rows, dropped: { closedMarket: this.sink.closedMarket },
+    return { pair: this.pair, bars: this.sink.bars(), rows: this.rows, dropped: this.sink.dropped(),
       defects: this.sink.defects, fatal };
   }
 

@@ -109,6 +109,6 @@ export function readParquetFile(bytes: Uint8Array, name: string, opts: ReadOptio
     sink.rejectFile('unknown-pair', 'cannot tell the pair: name it in the file name, pass --pair, or add a pair column');
   }
   opts.onProgress?.(bytes.length, bytes.length);
-  return { pair, bars: sink.bars(), rows: table.numRows, dropped: { closedMarket: 0 }, defects: sink.defects,
+  return { pair, bars: sink.bars(), rows: table.numRows, dropped: sink.dropped(), defects: sink.defects,
     fatal: pair === null || fileDefects.length > 0 };
 }

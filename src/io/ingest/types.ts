@@ -36,7 +36,7 @@ export interface IngestOptions {
 
 export const DEFECT_KINDS = [
   'malformed', 'duplicate', 'out-of-order', 'bad-price', 'ohlc-inconsistent',
-  'unknown-pair', 'mixed-pairs', 'nonexistent-local-time', 'ambiguous-local-time',
+  'unknown-pair', 'mixed-pairs', 'nonexistent-local-time', 'ambiguous-local-time', 'time-out-of-range', 'time-outlier',
 ] as const;
 export type DefectKind = (typeof DEFECT_KINDS)[number];
 
@@ -53,6 +53,17 @@ export interface RowDefect extends Defect {
   raw: string;
 }
 
+/**
+ * Flat zero-volume bars (Dukascopy's filler for minutes without ticks), dropped and counted: in the
+ * weekend closure, and inside the trading week (holidays, feed gaps) with the line of the first one.
+ */
+export interface Dropped {
+  closedMarket: number;
+  flatInWeek: number;
+  /** Line of the first flat in-week bar (0: none). */
+  firstFlatInWeekLine: number;
+}
+
 /** What a pure reader returns for one file. */
 export interface ReadResult {
   /** The file's pair (one of the 28), or null when it could not be determined. */
@@ -61,7 +72,7 @@ export interface ReadResult {
   bars: Bars;
   /** Data rows read (header and blank lines excluded). */
   rows: number;
-  dropped: { closedMarket: number };
+  dropped: Dropped;
   /** Every rejected row, in file order. */
   defects: RowDefect[];
   /** True when a defect concerns the whole file (unknown pair, unreadable header …): no row can be loaded. */
@@ -83,7 +94,7 @@ export interface FileReport {
   pair: string | null;
   rows: number;
   loaded: number;
-  dropped: { closedMarket: number };
+  dropped: Dropped;
   defects: Record<DefectKind, number>;
   /** The first few defects of each kind. */
   examples: Defect[];
