@@ -1,9 +1,11 @@
-// Parquet files (parquet-wasm → Arrow): columns ts|time|timestamp (a timestamp, epoch ms — epoch s with
-// csv.timeFormat 'epoch-s' — or ISO text), open, high, low, close, optional volume and pair. Numbers
-// may be float, integer or decimal; timestamps without a zone are read as UTC.
+// Parquet files (parquet-wasm → Arrow): columns ts|time|timestamp (a timestamp, ISO text, or numbers of
+// epoch seconds or milliseconds — told from the first value as the CSV reader does, or set by
+// csv.timeFormat 'epoch-s' / 'epoch-ms'), open, high, low, close, optional volume and pair. Numbers may
+// be float, integer or decimal; timestamps without a zone are read as UTC.
 import { tableFromIPC, Type, util, type Table, type Vector } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm';
 import { MINUTE_MS } from '../../core/time.ts';
+import { guessTimeFormat } from './csv.ts';
 import { canonicalPair, filePair, unknownPairMessage } from './pairs.ts';
 import { fatalResult } from './result.ts';
 import { BarSink, type RowSource } from './sink.ts';
@@ -33,6 +35,23 @@ class ParquetRows implements RowSource {
   raw(): string {
     return this.cols.map((c) => String(c(this.line - 1))).join(',');
   }
+}
+
+/**
+ * Milliseconds per unit of a numeric time column: as `format` says ('epoch-s', 'epoch-ms'), else told
+ * from the first non-null value like a CSV time field (9–11 digits: seconds, 12 or more: ms); that
+ * value's text when it is neither.
+ */
+function epochScale(time: Vector, format: string | undefined): number | string {
+  if (format === 'epoch-s') return 1000;
+  if (format === 'epoch-ms') return 1;
+  for (let i = 0; i < time.length; i++) {
+    if (!time.isValid(i)) continue;
+    const sample = String(time.get(i));
+    const guess = guessTimeFormat(sample);
+    return guess === 'epoch-ms' ? 1 : guess === 'epoch-s' ? 1000 : sample;
+  }
+  return 1; // no value: every row is rejected as null anyway
 }
 
 function column(table: Table, wanted: readonly string[]): Vector | null {
@@ -67,7 +86,11 @@ export function readParquetFile(bytes: Uint8Array, name: string, opts: ReadOptio
   for (const d of fileDefects) sink.rejectFile(d.kind, d.message);
 
   const tt = time.type.typeId;
-  const epochScale = opts.csv?.timeFormat === 'epoch-s' ? 1000 : 1;
+  const numeric = tt === Type.Int || tt === Type.Float;
+  const scale = numeric ? epochScale(time, opts.csv?.timeFormat) : 1;
+  if (typeof scale === 'string') {
+    return fatalResult(name, 'malformed', `the time column holds numbers such as ${scale}, neither epoch seconds (9–11 digits) nor epoch milliseconds (12 or more): pass --time-format epoch-s or epoch-ms`, 0, table.numRows);
+  }
   const textTime = tt === Type.Utf8 || tt === Type.LargeUtf8
     ? new TimeField(opts.csv?.timeFormat ?? 'iso', opts.csv?.tz ?? 'UTC') : null;
   const encoder = new TextEncoder();
@@ -96,7 +119,7 @@ export function readParquetFile(bytes: Uint8Array, name: string, opts: ReadOptio
         continue;
       }
     } else if (tt === Type.Timestamp || tt === Type.Date) ts = Number(time.get(i));
-    else if (tt === Type.Int || tt === Type.Float) ts = Number(time.get(i)) * epochScale;
+    else if (numeric) ts = Number(time.get(i)) * scale;
     if (!Number.isFinite(ts) || ts % MINUTE_MS !== 0) {
       sink.reject('malformed', `time ${String(time.get(i))} is not a bar start on a whole minute`);
       continue;
