@@ -43,7 +43,7 @@ function sampleLine(b: Uint8Array, from: number): string {
  * zero-volume bars (the Dukascopy exports' closed-market filler).
  */
 export function readCsv(input: Input, name: string, opts: ReadOptions = {}, dropClosedMarket = false): ReadResult {
-  const src = unpack(input, name);
+  const src = unpack(input, name, opts.maxUnzippedBytes);
   if ('error' in src) return fatalResult(name, 'malformed', src.error);
   const mapping: Partial<CsvMapping> = opts.csv ?? {};
   const delimiter = mapping.delimiter ?? ',';

@@ -22,7 +22,7 @@ export function dukascopyDialect(header: string): 'web' | 'node' | 'web-local' |
 }
 
 export function readDukascopy(input: Input, name: string, opts: ReadOptions = {}): ReadResult {
-  const src = unpack(input, name);
+  const src = unpack(input, name, opts.maxUnzippedBytes);
   if ('error' in src) return fatalResult(name, 'malformed', src.error);
   const { line: header, next } = firstLine(src.bytes);
   switch (dukascopyDialect(header)) {

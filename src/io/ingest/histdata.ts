@@ -13,7 +13,7 @@ export const HISTDATA_TZ = 'America/New_York';
 
 /** Reads a HistData ASCII M1 file (.csv or .zip). `clock`: a shared zone clock (caches offsets across files). */
 export function readHistData(input: Input, name: string, opts: ReadOptions = {}, clock?: ZoneClock): ReadResult {
-  const src = unpack(input, name);
+  const src = unpack(input, name, opts.maxUnzippedBytes);
   if ('error' in src) return fatalResult(name, 'malformed', src.error);
   const { pair, defects } = filePair(opts.pair, [name, src.member], false);
   const timeField = new TimeField('YYYYMMDD HHmmss', clock ?? opts.sourceTz ?? HISTDATA_TZ);

@@ -32,6 +32,8 @@ function checkOptions(opts: IngestOptions): void {
     throw new Error(`onError: expected fail or skip, got ${JSON.stringify(opts.onError)}`);
   }
   if (opts.pair !== undefined && canonicalPair(opts.pair) === null) throw new Error(unknownPairMessage(opts.pair, 'pair'));
+  const cap = opts.maxUnzippedBytes;
+  if (cap !== undefined && !(Number.isInteger(cap) && cap > 0)) throw new Error(`maxUnzippedBytes: expected an integer > 0, got ${cap}`);
   if (opts.csv) {
     new TimeField(opts.csv.timeFormat, opts.csv.tz ?? 'UTC'); // throws on a bad format or zone
     if ((opts.csv.delimiter ?? ',').length !== 1) throw new Error(`csv delimiter must be one character, got ${JSON.stringify(opts.csv.delimiter)}`);
@@ -59,7 +61,7 @@ async function listFiles(paths: readonly string[]): Promise<string[]> {
 function readOne(bytes: Uint8Array, file: string, opts: IngestOptions, clock: ZoneClock,
   onProgress: (done: number, total: number) => void): { format: FileFormat | 'unknown'; result: ReadResult } {
   const name = basename(file);
-  const src = unpack(bytes, name);
+  const src = unpack(bytes, name, opts.maxUnzippedBytes);
   if ('error' in src) return { format: 'unknown', result: fatalResult(file, 'malformed', src.error) };
   if (src.bytes.every((c) => c === 32 || c === 9 || c === 10 || c === 13)) {
     return { format: 'unknown', result: fatalResult(file, 'malformed', 'no data rows') };

@@ -32,6 +32,8 @@ export interface IngestOptions {
   /** Where skip mode writes <file>.rejects.csv (default: the current directory). */
   rejectsDir?: string;
   csv?: CsvMapping;
+  /** Cap on the unzipped size of a zip's data member (default MAX_UNZIPPED_BYTES, 512 MiB). */
+  maxUnzippedBytes?: number;
 }
 
 export const DEFECT_KINDS = [
@@ -84,6 +86,8 @@ export interface ReadOptions {
   pair?: string;
   sourceTz?: string;
   csv?: CsvMapping;
+  /** Cap on the unzipped size of a zip's data member (default MAX_UNZIPPED_BYTES, 512 MiB). */
+  maxUnzippedBytes?: number;
   /** Called about every MiB of text parsed. */
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
 }
