@@ -86,6 +86,7 @@ writes the rejected ones to <data-dir>/rejects/.`,
       printReports(reports);
       console.log(`\n${fmtNumber(loaded)} bars loaded from ${plural(reports.length, 'file')} in ${fmtDuration(Date.now() - t0)}`);
     }
-    return reports.some((r) => r.status === 'rejected') ? 3 : 0;
+    // 3 when anything was rejected: a whole file, or rows that --on-error skip left out.
+    return reports.some((r) => r.status !== 'loaded') ? 3 : 0;
   },
 };

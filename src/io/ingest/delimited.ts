@@ -151,14 +151,17 @@ class TextReader implements RowSource {
       }
       return;
     }
+    // One defect per row: the first field that is not a number rejects it.
     const open = this.number(L.open, 'open');
+    if (open === undefined) return;
     const high = this.number(L.high, 'high');
+    if (high === undefined) return;
     const low = this.number(L.low, 'low');
+    if (low === undefined) return;
     const close = this.number(L.close, 'close');
+    if (close === undefined) return;
     const volume = L.volume < 0 ? 0 : this.number(L.volume, 'volume');
-    if (open === undefined || high === undefined || low === undefined || close === undefined || volume === undefined) {
-      return;
-    }
+    if (volume === undefined) return;
     this.sink.push(ts, open, high, low, close, volume);
   }
 
