@@ -192,9 +192,12 @@ test('fuzz through the CLI: exit 3 when rows were rejected (fail and skip), 0 fo
   const skipped = bqx(['ingest', join(dir, 'in'), '--data-dir', data, '--on-error', 'skip']);
   assert.equal(skipped.status, 3, skipped.stderr);
   assert.match(skipped.stdout, /\/[A-Za-z0-9_.-]+\.(csv|zip):\d+: (malformed|duplicate|out-of-order|bad-price|ohlc-inconsistent|time-[a-z-]+): /);
-  const clean = join(dir, 'clean', 'EURUSD.csv');
+  // Clean input exits 0; a flat zero-volume bar inside the trading week (Thursday 1 June 2017) is no defect,
+  // but it is reported with its file:line.
+  const clean = join(dir, 'clean', 'eurusd-m1-bid-2017-06-01.csv');
   mkdirSync(join(dir, 'clean'));
-  writeFileSync(clean, 'time,open,high,low,close\n2017-06-01T10:00Z,1.1,1.2,1.0,1.1\n');
+  writeFileSync(clean, 'timestamp,open,high,low,close,volume\n1496311200000,1.1,1.2,1.0,1.1,5\n1496311260000,1.1,1.1,1.1,1.1,0\n');
   const ok = bqx(['ingest', clean, '--data-dir', data]);
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  assert.ok(ok.stdout.includes(`1 flat zero-volume bar inside the trading week dropped (no ticks; first at ${clean}:3)`), ok.stdout);
 });

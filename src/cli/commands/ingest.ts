@@ -1,5 +1,6 @@
 // bqx ingest PATH…: load 1-minute bars into the store, with the bad-input policy of DESIGN.md.
-import { ingestPaths, type FileReport, type IngestOptions } from '../../io/ingest/index.ts';
+import { ingestPaths, MAX_UNZIPPED_BYTES, OUTLIER_GAP_MS, YEARS, type FileReport, type IngestOptions } from '../../io/ingest/index.ts';
+import { DAY_MS } from '../../core/time.ts';
 import { isPair, pairInfo } from '../../core/currencies.ts';
 import { bool, oneOf, str, UsageError, type CommandSpec } from '../args.ts';
 import { configFrom, withStore } from '../context.ts';
@@ -34,19 +35,22 @@ follow, with daylight saving); a local time that does not exist or is ambiguous 
 Dukascopy files are UTC; their flat zero-volume bars (no ticks) are dropped: those of the weekend closure
 (Friday 21:00 to Sunday 22:00 UTC) counted as closed market, those inside the trading week counted and
 reported with the file:line of the first.
-Bad input: every defect (malformed line, duplicate or out-of-order timestamp, a year outside 1970–2100, a
+Parquet numeric time columns are epoch seconds (9–11 digits) or milliseconds (12 or more), told from the first
+value; otherwise pass --time-format epoch-s or epoch-ms.
+Bad input: every defect (malformed line, duplicate or out-of-order timestamp, a year outside ${YEARS}, a
 time outlier, non-positive or non-finite price, high < low or open/close outside [low, high], unknown or mixed
 pairs, non-existent or ambiguous local time) is counted and reported with file:line examples. A time outlier
-is one row more than 7 days ahead of both neighbours (or a first row followed by two rows more than 7 days
-behind it): it is rejected and the rows after it keep their order. --on-error fail loads nothing from a bad file; skip loads the good rows and
-writes the rejected ones to <data-dir>/rejects/.`,
+is one row more than ${OUTLIER_GAP_MS / DAY_MS} days ahead of both neighbours (or a first row followed by two rows more than ${OUTLIER_GAP_MS / DAY_MS} days
+behind it): it is rejected and the rows after it keep their order. A zip that unpacks to more than ${MAX_UNZIPPED_BYTES >> 20} MiB
+is refused. --on-error fail loads nothing from a bad file; skip loads the good rows and writes the rejected
+ones to <data-dir>/rejects/. Exit code 3 when any file or row was rejected.`,
   options: {
     format: { type: 'string', description: 'auto, histdata, dukascopy, csv or parquet', default: 'auto', valueName: 'F' },
     pair: { type: 'string', description: 'the pair of every file (else taken from each file name)', valueName: 'PAIR' },
     'source-tz': { type: 'string', description: 'IANA time zone of HistData local times', default: 'America/New_York', valueName: 'TZ' },
     'on-error': { type: 'string', description: 'fail (load nothing from a bad file) or skip (load good rows, write rejects)', default: 'fail', valueName: 'MODE' },
     'time-col': { type: 'string', description: 'csv: time column name (without CSV flags the columns and time format are recognised)', default: 'time', valueName: 'NAME' },
-    'time-format': { type: 'string', description: 'csv: iso, epoch-ms, epoch-s or a pattern such as "YYYY-MM-DD HH:mm:ss"', default: 'iso', valueName: 'FMT' },
+    'time-format': { type: 'string', description: 'csv: iso, epoch-ms, epoch-s or a pattern such as "YYYY-MM-DD HH:mm:ss"; parquet: epoch-s or epoch-ms', default: 'iso', valueName: 'FMT' },
     'csv-tz': { type: 'string', description: 'csv: IANA zone of local time values', default: 'UTC', valueName: 'TZ' },
     delimiter: { type: 'string', description: 'csv: field delimiter', default: ',', valueName: 'C' },
   },

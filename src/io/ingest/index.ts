@@ -8,4 +8,6 @@ export { readParquetFile } from './parquet.ts';
 export { detectFormat, type FileFormat } from './detect.ts';
 export { pairFromName } from './pairs.ts';
 export { ZoneClock } from './timezone.ts';
+export { OUTLIER_GAP_MS, YEARS } from './sink.ts';
+export { MAX_UNZIPPED_BYTES } from './zip.ts';
 export * from './types.ts';
