@@ -124,16 +124,16 @@ export class BarSink {
       else this.reject('out-of-order', `bar ${isoMinute(ts)} comes after ${prev}`);
       return;
     }
-    if (ts - this.lastTs > OUTLIER_GAP_MS) {
-      this.jump = { ts, line: this.row.line, raw: '', prevTs: this.lastTs, prevLine: this.lastLine, outcome: 'rejected' };
-    }
+    const jump = ts - this.lastTs > OUTLIER_GAP_MS
+      ? { ts, line: this.row.line, raw: '', prevTs: this.lastTs, prevLine: this.lastLine, outcome: 'rejected' as Outcome } : null;
     this.lastTs = ts;
     this.lastLine = this.row.line;
     const outcome = this.check(ts, open, high, low, close, volume);
-    if (this.jump !== null) {
-      this.jump.outcome = outcome;
-      if (outcome !== 'rejected') this.jump.raw = this.row.raw();
+    if (jump !== null) {
+      jump.outcome = outcome;
+      if (outcome !== 'rejected') jump.raw = this.row.raw();
     }
+    this.jump = jump;
   }
 
   /** The price checks of a row in time order: keeps, drops or rejects it. */
