@@ -2,10 +2,12 @@
 // date at all) and a single row far ahead of both neighbours; each is a defect with its line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { unzipSync } from 'fflate';
 import { openStore } from '../../src/store/duckdb.ts';
-import { ingestPaths, readCsv, type ReadResult } from '../../src/io/ingest/index.ts';
+import { ingestPaths, readCsv, readHistData, type ReadResult } from '../../src/io/ingest/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const enc = new TextEncoder();
@@ -94,4 +96,21 @@ test('ingestPaths: a file with a year the store cannot hold is reported, never t
   assert.equal(row!.pair, 'EURUSD');
   assert.equal(row!.bars, 2);
   await store.close();
+});
+
+const REAL_ZIP = fileURLToPath(new URL('../../../shared/data/real-fx/parrondo__deeptrading/HISTDATA_COM_ASCII_GBPUSD_M1_2017.zip', import.meta.url));
+test('real GBPUSD 2017 with a 2071 row and a 2150 row spliced in: the same 371,204 bars load, two defects', {
+  skip: existsSync(REAL_ZIP) ? false : 'needs ../shared/data/real-fx (absent)',
+}, () => {
+  const clean = readHistData(new Uint8Array(readFileSync(REAL_ZIP)), 'DAT_ASCII_GBPUSD_M1_2017.csv');
+  assert.equal(clean.bars.ts.length, 371_204);
+  const [member] = Object.values(unzipSync(new Uint8Array(readFileSync(REAL_ZIP)), { filter: (f) => f.name.endsWith('.csv') }));
+  const lines = Buffer.from(member!).toString('latin1').split('\n');
+  // A bar of 2071 as line 100,001 (without the outlier rule every later real bar would be "out of order"),
+  // and a year the store cannot hold as line 200,002.
+  lines.splice(200_000, 0, '21500101 000000;1.2;1.3;1.1;1.2;0');
+  lines.splice(100_000, 0, '20710601 120000;1.2;1.3;1.1;1.2;0');
+  const r = readHistData(enc.encode(lines.join('\n')), 'DAT_ASCII_GBPUSD_M1_2017.csv');
+  assert.deepEqual(defectLines(r), ['100001 time-outlier', '200002 time-out-of-range']);
+  for (const c of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) assert.deepEqual(r.bars[c], clean.bars[c], c);
 });
