@@ -13,11 +13,13 @@
 // When the window advances, the remaining points move from u to u − 1, and P2(u − 1) = P2(u) − 2u + 1 gives
 //   Q2 ← Q2 − 2 S1 + S0,   S1 ← S1 − S0   (sums over the remaining points).
 // The sums are recomputed exactly every W rows (bounds rounding drift), whenever a window becomes valid
-// again after a non-finite value, and at the next row whenever a value entered since the last
-// re-summation lies more than √SPREAD_LIMIT window standard deviations from ref: the rounding of the sums
-// scales with the largest |ỹ| they have held, so after a level far from today's (before a long gap) has
-// left the window, the fit would otherwise keep an error that depends on where the computation started. A window of W identical values is detected exactly (run length), so that
-// SStot is exactly 0 there (r2 NaN downstream) instead of rounding noise.
+// again after a non-finite value, and whenever a value entered since the last re-summation lies more
+// than √SPREAD_LIMIT window standard deviations from ref (then at every row while such a value is in the
+// window, which is rare: O(1) amortised on market series): the rounding of the sums scales with the
+// largest |ỹ| they have held, so after a level far from today's (before a long gap) has left the window,
+// the fit would otherwise keep an error that depends on where the computation started. A window of W
+// identical values is detected exactly (run length), so that SStot is exactly 0 there (r2 NaN
+// downstream) instead of rounding noise.
 
 /** Largest ỹ² since the last re-summation, in window variances, before an early re-summation. */
 const SPREAD_LIMIT = 64;
@@ -70,7 +72,6 @@ function polyFit(y: Float64Array, w: number, degree: 1 | 2, aOut: Float64Array |
   const p2End = m * m - kappa; // P2 at both ends u = ±m
   let ref = 0, s0 = 0, s1 = 0, q2 = 0, sy2 = 0;
   let big = 0; // largest ỹ² held by the sums since the last re-summation
-  let spread = false; // big exceeded SPREAD_LIMIT window variances at the previous row
   let synced = false; // the sums describe the window ending at t − 1
   let lastResum = 0; // row at which the sums were last recomputed exactly
   let lastBad = -1; // latest row with a non-finite y
@@ -86,7 +87,24 @@ function polyFit(y: Float64Array, w: number, degree: 1 | 2, aOut: Float64Array |
       setNaN(t, aOut, out);
       continue;
     }
-    if (!synced || t - lastResum >= w || spread) {
+    let exact = !synced || t - lastResum >= w;
+    if (!exact) {
+      const dOld = y[first - 1]! - ref; // leaves at u = −m
+      s0 -= dOld;
+      s1 += m * dOld;
+      q2 -= p2End * dOld;
+      sy2 -= dOld * dOld;
+      q2 += s0 - 2 * s1; // remaining points shift u → u − 1
+      s1 -= s0;
+      const dNew = yt - ref; // enters at u = +m
+      s0 += dNew;
+      s1 += m * dNew;
+      q2 += p2End * dNew;
+      sy2 += dNew * dNew;
+      if (dNew * dNew > big) big = dNew * dNew;
+      exact = big * w > SPREAD_LIMIT * (sy2 - (s0 * s0) / w);
+    }
+    if (exact) {
       // Exact re-summation of the window [first, t] around ref = y_t.
       ref = yt;
       s0 = 0; s1 = 0; q2 = 0; sy2 = 0; big = 0;
@@ -101,22 +119,7 @@ function polyFit(y: Float64Array, w: number, degree: 1 | 2, aOut: Float64Array |
       }
       synced = true;
       lastResum = t;
-    } else {
-      const dOld = y[first - 1]! - ref; // leaves at u = −m
-      s0 -= dOld;
-      s1 += m * dOld;
-      q2 -= p2End * dOld;
-      sy2 -= dOld * dOld;
-      q2 += s0 - 2 * s1; // remaining points shift u → u − 1
-      s1 -= s0;
-      const dNew = yt - ref; // enters at u = +m
-      s0 += dNew;
-      s1 += m * dNew;
-      q2 += p2End * dNew;
-      sy2 += dNew * dNew;
-      if (dNew * dNew > big) big = dNew * dNew;
     }
-    spread = false;
     if (t - runStart + 1 >= w) {
       // Constant window: the fit is exact and flat.
       if (aOut) aOut[t] = 0;
@@ -132,7 +135,6 @@ function polyFit(y: Float64Array, w: number, degree: 1 | 2, aOut: Float64Array |
     cOut[t] = ref + (beta0 - beta1 * m + beta2 * p2End);
     fitted[t] = ref + (beta0 + beta1 * m + beta2 * p2End);
     const tot = Math.max(0, sy2 - s0 * beta0);
-    spread = big * w > SPREAD_LIMIT * tot;
     const res = tot - beta1 * s1 - beta2 * q2;
     ssTot[t] = tot;
     ssRes[t] = res < 0 ? 0 : res > tot ? tot : res;
