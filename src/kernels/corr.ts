@@ -19,7 +19,7 @@ import { twoSumError } from './compensated.ts';
 
 const ZERO_REL = 1e-12;
 /** SSres / Cyy below which the residual z is recomputed directly from the window (see nearExactResidZ). */
-const NEAR_EXACT = 1e-2;
+const NEAR_EXACT = 1e-3;
 /** Squared drift of the window mean from the shift, in variances, that triggers an early re-summation. */
 const DRIFT_LIMIT = 16;
 
