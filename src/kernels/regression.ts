@@ -12,9 +12,17 @@
 // window's variation, not of the level ≈ 100): S0 = Σ ỹ, S1 = Σ u ỹ, Q2 = Σ P2(u) ỹ, SY2 = Σ ỹ².
 // When the window advances, the remaining points move from u to u − 1, and P2(u − 1) = P2(u) − 2u + 1 gives
 //   Q2 ← Q2 − 2 S1 + S0,   S1 ← S1 − S0   (sums over the remaining points).
-// The sums are recomputed exactly every W rows (bounds rounding drift) and whenever a window becomes valid
-// again after a non-finite value. A window of W identical values is detected exactly (run length), so that
-// SStot is exactly 0 there (r2 NaN downstream) instead of rounding noise.
+// The sums are recomputed exactly every W rows (bounds rounding drift), whenever a window becomes valid
+// again after a non-finite value, and whenever a value entered since the last re-summation lies more
+// than √SPREAD_LIMIT window standard deviations from ref (then at every row while such a value is in the
+// window, which is rare: O(1) amortised on market series): the rounding of the sums scales with the
+// largest |ỹ| they have held, so after a level far from today's (before a long gap) has left the window,
+// the fit would otherwise keep an error that depends on where the computation started. A window of W
+// identical values is detected exactly (run length), so that SStot is exactly 0 there (r2 NaN
+// downstream) instead of rounding noise.
+
+/** Largest ỹ² since the last re-summation, in window variances, before an early re-summation. */
+const SPREAD_LIMIT = 64;
 
 /** Per-row outputs of the quadratic fit; every array has the length of the input. */
 export interface QuadFit {
@@ -63,6 +71,7 @@ function polyFit(y: Float64Array, w: number, degree: 1 | 2, aOut: Float64Array |
   const n2 = (w * (w * w - 1) * (w * w - 4)) / 180;
   const p2End = m * m - kappa; // P2 at both ends u = ±m
   let ref = 0, s0 = 0, s1 = 0, q2 = 0, sy2 = 0;
+  let big = 0; // largest ỹ² held by the sums since the last re-summation
   let synced = false; // the sums describe the window ending at t − 1
   let lastResum = 0; // row at which the sums were last recomputed exactly
   let lastBad = -1; // latest row with a non-finite y
@@ -78,21 +87,8 @@ function polyFit(y: Float64Array, w: number, degree: 1 | 2, aOut: Float64Array |
       setNaN(t, aOut, out);
       continue;
     }
-    if (!synced || t - lastResum >= w) {
-      // Exact re-summation of the window [first, t] around ref = y_t.
-      ref = yt;
-      s0 = 0; s1 = 0; q2 = 0; sy2 = 0;
-      for (let i = first; i <= t; i++) {
-        const d = y[i]! - ref;
-        const u = i - first - m;
-        s0 += d;
-        s1 += u * d;
-        q2 += (u * u - kappa) * d;
-        sy2 += d * d;
-      }
-      synced = true;
-      lastResum = t;
-    } else {
+    let exact = !synced || t - lastResum >= w;
+    if (!exact) {
       const dOld = y[first - 1]! - ref; // leaves at u = −m
       s0 -= dOld;
       s1 += m * dOld;
@@ -105,6 +101,24 @@ function polyFit(y: Float64Array, w: number, degree: 1 | 2, aOut: Float64Array |
       s1 += m * dNew;
       q2 += p2End * dNew;
       sy2 += dNew * dNew;
+      if (dNew * dNew > big) big = dNew * dNew;
+      exact = big * w > SPREAD_LIMIT * (sy2 - (s0 * s0) / w);
+    }
+    if (exact) {
+      // Exact re-summation of the window [first, t] around ref = y_t.
+      ref = yt;
+      s0 = 0; s1 = 0; q2 = 0; sy2 = 0; big = 0;
+      for (let i = first; i <= t; i++) {
+        const d = y[i]! - ref;
+        const u = i - first - m;
+        s0 += d;
+        s1 += u * d;
+        q2 += (u * u - kappa) * d;
+        sy2 += d * d;
+        if (d * d > big) big = d * d;
+      }
+      synced = true;
+      lastResum = t;
     }
     if (t - runStart + 1 >= w) {
       // Constant window: the fit is exact and flat.

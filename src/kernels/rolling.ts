@@ -10,6 +10,8 @@
 //   values at rows ≤ t never depend on rows > t: computing on a prefix gives identical values).
 // Min/max and their ages: rolling-extrema.ts; lags, differences and log returns: lag.ts.
 
+import { twoSumError } from './compensated.ts';
+
 /** Window sum: a running sum with Neumaier compensation (values leaving the window leave no rounding
  * residue behind, e.g. after a spike), re-summed exactly every w rows. Integer inputs below 2^53 (tick
  * volumes) give exact sums; a window of w zeros gives exactly 0. */
@@ -60,7 +62,7 @@ function runningSum(x: Float64Array, w: number, out: Float64Array, asMean: boole
 }
 
 /** Squared drift of the window mean from the shift, in variances, that triggers an early re-summation. */
-const DRIFT_LIMIT = 64;
+const DRIFT_LIMIT = 16;
 
 /** Outputs of rollingMoments; only the requested columns are written. */
 export interface MomentColumns {
@@ -92,10 +94,7 @@ export function rollingMoments(x: Float64Array, w: number, cols: MomentColumns, 
   const { mean, variance, std, skew, kurt } = cols;
   const high = skew !== undefined || kurt !== undefined; // need S3, S4
   let k = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let s4 = 0;
+  const acc = new Float64Array(8); // S1 … S4 and their TwoSum rounding errors (see addPowers)
   let nans = 0;
   let run = 0;
   let due = false; // exact re-summation pending
@@ -107,20 +106,8 @@ export function rollingMoments(x: Float64Array, w: number, cols: MomentColumns, 
     if (t < w - 1) continue;
     if ((t - (w - 1)) % w === 0) due = true;
     if (!due) {
-      const a = v - k;
-      const b = x[t - w]! - k;
-      if (a === a) {
-        const a2 = a * a;
-        s1 += a;
-        s2 += a2;
-        if (high) { s3 += a2 * a; s4 += a2 * a2; }
-      }
-      if (b === b) {
-        const b2 = b * b;
-        s1 -= b;
-        s2 -= b2;
-        if (high) { s3 -= b2 * b; s4 -= b2 * b2; }
-      }
+      addPowers(acc, v - k, 1, high);
+      addPowers(acc, x[t - w]! - k, -1, high);
     }
     if (nans > 0) {
       due = true; // re-sum at the next complete window
@@ -131,9 +118,9 @@ export function rollingMoments(x: Float64Array, w: number, cols: MomentColumns, 
       writeAll(cols, t, v, 0, NaN, NaN);
       continue;
     }
-    let d = s1 / w;
-    let e2 = s2 / w;
-    let m2 = e2 - d * d;
+    let d = (acc[0]! + acc[4]!) / w;
+    let p2 = (acc[1]! + acc[5]!) / w;
+    let m2 = p2 - d * d;
     if (due || d * d > DRIFT_LIMIT * m2) {
       // Exact re-summation around the window mean: on schedule, or early when the mean has drifted
       // from the shift by more than √DRIFT_LIMIT standard deviations (the power sums would then lose
@@ -141,17 +128,11 @@ export function rollingMoments(x: Float64Array, w: number, cols: MomentColumns, 
       let m = 0;
       for (let i = t - w + 1; i <= t; i++) m += x[i]!;
       k = m / w;
-      s1 = s2 = s3 = s4 = 0;
-      for (let i = t - w + 1; i <= t; i++) {
-        const dv = x[i]! - k;
-        const d2 = dv * dv;
-        s1 += dv;
-        s2 += d2;
-        if (high) { s3 += d2 * dv; s4 += d2 * d2; }
-      }
-      d = s1 / w;
-      e2 = s2 / w;
-      m2 = e2 - d * d;
+      acc.fill(0);
+      for (let i = t - w + 1; i <= t; i++) addPowers(acc, x[i]! - k, 1, high);
+      d = (acc[0]! + acc[4]!) / w;
+      p2 = (acc[1]! + acc[5]!) / w;
+      m2 = p2 - d * d;
       due = false;
     }
     if (m2 < 0) m2 = 0; // rounding only (the window is not constant)
@@ -162,20 +143,43 @@ export function rollingMoments(x: Float64Array, w: number, cols: MomentColumns, 
       if (std) std[t] = Math.sqrt(vr);
     }
     if (high) {
-      const e3 = s3 / w;
+      const p3 = (acc[2]! + acc[6]!) / w;
       const dd = d * d;
       if (skew) {
-        const m3 = e3 - 3 * d * e2 + 2 * dd * d;
+        const m3 = p3 - 3 * d * p2 + 2 * dd * d;
         skew[t] = m2 > 0 ? m3 / (m2 * Math.sqrt(m2)) : NaN;
       }
       if (kurt) {
-        const m4 = s4 / w - 4 * d * e3 + 6 * dd * e2 - 3 * dd * dd;
+        const m4 = (acc[3]! + acc[7]!) / w - 4 * d * p3 + 6 * dd * p2 - 3 * dd * dd;
         kurt[t] = m2 > 0 ? m4 / (m2 * m2) - 3 : NaN;
       }
     }
   }
   const head = Math.min(w - 1, n);
   for (const c of [mean, variance, std, skew, kurt]) if (c) fillNaN(c, 0, head);
+}
+
+/**
+ * Adds (sign 1) or removes (sign −1) the powers a, a², a³, a⁴ of one deviation a = x − K to the sums
+ * acc[0 … 3], with each addition's exact rounding error (TwoSum) summed in acc[4 … 7]. A row's terms are
+ * computed identically when it enters and when it leaves, so the window's sums stay exact to about one
+ * rounding of their current value however large the values that have left (a level before a long gap).
+ * NaN terms are skipped (the caller counts NaNs in the window).
+ */
+function addPowers(acc: Float64Array, a: number, sign: 1 | -1, high: boolean): void {
+  if (a !== a) return;
+  const sq = a * a;
+  addTerm(acc, 0, sign * a);
+  addTerm(acc, 1, sign * sq);
+  if (!high) return;
+  addTerm(acc, 2, sign * (sq * a));
+  addTerm(acc, 3, sign * (sq * sq));
+}
+
+function addTerm(acc: Float64Array, i: number, a: number): void {
+  const s = acc[i]!, r = s + a;
+  acc[i + 4] += twoSumError(s, a, r);
+  acc[i] = r;
 }
 
 /** Rolling variance with ddof (1 = sample, 0 = population); see rollingMoments. */

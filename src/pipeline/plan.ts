@@ -21,13 +21,18 @@ export async function loadMonthIndex(store: Store): Promise<MonthIndex> {
   return idx;
 }
 
-/** The months a pair partition reads: back far enough for `warmup` rows, and the next month for lookahead. */
+/**
+ * The months a pair partition reads: its month, the months with bars before it holding its `warmup` rows,
+ * and those after it holding its `lookahead` rows — the previous and next rows of the pair however far
+ * away (windows are positional and span gaps of any length, FEATURES.md §0).
+ */
 export function monthsRead(months: readonly MonthInfo[], month: MonthKey, warmup: number, lookahead: number): MonthInfo[] {
   const i = months.findIndex((m) => m.month === month);
   if (i < 0) return [];
   let start = i;
   for (let rows = 0; start > 0 && rows < warmup; ) rows += months[--start]!.bars;
-  const end = lookahead > 0 && i + 1 < months.length ? i + 2 : i + 1;
+  let end = i + 1;
+  for (let rows = 0; end < months.length && rows < lookahead; ) rows += months[end++]!.bars;
   return months.slice(start, end);
 }
 

@@ -3,8 +3,7 @@
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { concatBars, type Bars } from '../core/types.ts';
-import { monthEnd, monthStart, DAY_MS } from '../core/time.ts';
+import { loadPartitionBars, type PartitionBars } from './inputs.ts';
 import { registry } from '../features/registry.ts';
 import type { StageName } from '../features/types.ts';
 import type { ManifestRecord, Store } from '../store/types.ts';
@@ -51,16 +50,8 @@ const WORKER_ID = `${hostname()}:${process.pid}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Loads a pair's rows for a task: warm-up prefix + the month + lookahead rows, as one contiguous block. */
-async function loadInput(store: Store, input: PlannedInput, unit: Unit, month: string): Promise<{ bars: Bars; first: number; count: number }> {
-  const start = monthStart(month);
-  const end = monthEnd(month);
-  const parts = [await store.readBarsBefore(input.pair, start, unit.warmup), await store.readBars(input.pair, start, end)];
-  if (unit.lookahead > 0) {
-    const after = await store.readBars(input.pair, end, end + 14 * DAY_MS);
-    parts.push({ ts: after.ts.subarray(0, unit.lookahead), open: after.open.subarray(0, unit.lookahead), high: after.high.subarray(0, unit.lookahead),
-      low: after.low.subarray(0, unit.lookahead), close: after.close.subarray(0, unit.lookahead), volume: after.volume.subarray(0, unit.lookahead) });
-  }
-  return { bars: concatBars(parts), first: parts[0]!.ts.length, count: parts[1]!.ts.length };
+function loadInput(store: Store, input: PlannedInput, unit: Unit, month: string): Promise<PartitionBars> {
+  return loadPartitionBars(store, input.pair, month, unit.warmup, unit.lookahead);
 }
 
 export async function runPipeline(store: Store, opts: RunOptions): Promise<RunResult> {

@@ -167,6 +167,29 @@ class DuckDBStore implements Store {
     });
   }
 
+  async readBarsAfter(pairName: string, from: number, rows: number): Promise<Bars> {
+    const pair = pairSql(pairName);
+    checkBound('from', from);
+    if (!Number.isInteger(rows) || rows < 0) throw new Error(`rows must be an integer ≥ 0, got ${rows}`);
+    return this.serial(async () => {
+      if (rows === 0) return allocBars(0);
+      // The upper bound: the end of the earliest month such that the months after that of `from` up to
+      // it (from the month index) hold ≥ rows bars, however far apart they are.
+      const start = Math.min(Math.max(from, TS_MIN), TS_MAX + 1);
+      const months = await this.rows(`SELECT month, bars FROM bar_versions WHERE pair = ${pair} AND month > $1
+        ORDER BY month`, [monthOf(Math.min(start, TS_MAX))]);
+      let to = Infinity;
+      for (let i = 0, sum = 0; i < months.length; i++) {
+        sum += months[i]!.bars as number;
+        if (sum >= rows) {
+          to = monthEnd(months[i]!.month as string);
+          break;
+        }
+      }
+      return readBarsBlock(this.conn, `SELECT ${BARS_SELECT} FROM bars WHERE ${rangeSql(pair, start, to)} ORDER BY ts LIMIT ${rows}`);
+    });
+  }
+
   async barVersion(pairName: string, month: MonthKey): Promise<string> {
     const pair = pairSql(pairName);
     parseMonth(month);

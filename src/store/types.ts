@@ -62,6 +62,8 @@ export interface Store {
   readBars(pair: string, from: number, to: number): Promise<Bars>;
   /** The last `rows` bars of `pair` with ts < before (the warm-up prefix of a partition). */
   readBarsBefore(pair: string, before: number, rows: number): Promise<Bars>;
+  /** The first `rows` bars of `pair` with ts ≥ from, however far ahead (the lookahead rows of a partition). */
+  readBarsAfter(pair: string, from: number, rows: number): Promise<Bars>;
   /** Content version of one pair's bars in one month: sha256 hex, '' when there are none. */
   barVersion(pair: string, month: MonthKey): Promise<string>;
   /** Per (pair, month) with bars: the bar count and content version (as barVersion), in pair then month order. */

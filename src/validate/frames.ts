@@ -1,9 +1,10 @@
 // The rows of a partition for the causality battery: loaded once per pair (enough history for every
 // check, the month, the lookahead rows); each check then recomputes the unit on spans of them
 // (recompute.ts).
-import { concatBars, sliceBars, type Bars } from '../core/types.ts';
-import { addMonths, DAY_MS, monthEnd, monthStart } from '../core/time.ts';
+import type { Bars } from '../core/types.ts';
+import { addMonths } from '../core/time.ts';
 import type { Store } from '../store/types.ts';
+import { loadPartitionBars } from '../pipeline/inputs.ts';
 import type { MonthIndex } from '../pipeline/plan.ts';
 import type { Unit } from '../pipeline/units.ts';
 
@@ -44,20 +45,14 @@ export async function loadPartition(
 ): Promise<PartitionRows> {
   const prev = addMonths(month, -1);
   const reach = upstreamReach(unit, units);
-  const start = monthStart(month), end = monthEnd(month);
   const out = new Map<string, PairRows>();
   for (const pair of pairs) {
     const prevBars = index.get(pair)?.find((m) => m.month === prev)?.bars ?? 0;
-    const before = await store.readBarsBefore(pair, start, history + reach);
-    const inMonth = await store.readBars(pair, start, end);
-    const parts = [before, inMonth];
-    if (unit.lookahead > 0) parts.push(sliceBars(await store.readBars(pair, end, end + 14 * DAY_MS), 0, unit.lookahead));
-    const bars = concatBars(parts);
-    const first = before.ts.length;
+    const { bars, first, count } = await loadPartitionBars(store, pair, month, history + reach, unit.lookahead);
     const prevStart = prevBars > 0 ? Math.max(0, first - prevBars) : null;
     const baseline = baselines.get(pair);
     if (baseline === undefined) throw new Error(`no baseline for ${pair}`);
-    out.set(pair, { bars, baseline, start: first, end: first + inMonth.ts.length, prevStart });
+    out.set(pair, { bars, baseline, start: first, end: first + count, prevStart });
   }
   return { unit, month, pairs: out };
 }

@@ -1,5 +1,6 @@
 // arb (16), seed stage 2.4 — triangular arbitrage residuals of the pair (FEATURES.md §9), on the grid.
 import { rollingPair, rollingSeries } from '../../kernels/corr.ts';
+import { rollingShare } from '../../kernels/count.ts';
 import type { ComputeContext, Family, MonthInput } from '../types.ts';
 import { crossDefs, gridMinValid, type CrossSpec, monthFamily } from './common.ts';
 import { monthGrid } from './grid.ts';
@@ -64,7 +65,7 @@ function computeMonth(input: MonthInput, out: (pair: string, name: string) => Fl
     grid.readBack(pair, absMean, out(pair, 'triangular_arb_residual'));
     rollingSeries(absMean, W, gridMinValid(W), { z });
     grid.readBack(pair, z, out(pair, 'triangular_arb_zscore'));
-    rollingSeries(consistent, W, gridMinValid(W), { mean: z });
+    rollingShare(consistent, W, gridMinValid(W), z);
     grid.readBack(pair, z, out(pair, 'triangular_consistency_60min'));
     rollingPair(meanLag, mean, W, gridMinValid(W), { corr: ac1 });
     for (let g = 0; g < n; g++) z[g] = 1 - Math.max(0, ac1[g]!);
