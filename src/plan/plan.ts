@@ -14,6 +14,8 @@ import { throughput, type Throughput } from './throughput.ts';
 
 export interface PlanRequest {
   readonly pairs?: readonly string[];
+  /** Only these stages' units (default: every implemented stage). */
+  readonly stages?: readonly string[];
   readonly months: number;
   /** A machine type of the price table, or 'local' (this machine, no price). */
   readonly machine: string;
@@ -65,7 +67,7 @@ export function seedComparison(e: Estimate): SeedComparison {
 }
 
 export async function makePlan(store: Store, req: PlanRequest, prices: PriceTable): Promise<Plan> {
-  const units = buildUnits(registry()).map((u) => ({ name: u.name, kind: u.kind }));
+  const units = buildUnits(registry()).filter((u) => !req.stages || req.stages.includes(u.stage)).map((u) => ({ name: u.name, kind: u.kind }));
   const scope: PlanScope = { units, pairs: req.pairs?.length ?? PAIR_NAMES.length, months: req.months, db: req.db };
   const tp = throughput(await store.getStageRecords(), req.recent);
   const machine = req.machine === 'local' ? localMachine() : machineByName(prices, req.machine);

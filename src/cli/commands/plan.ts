@@ -7,8 +7,9 @@ import { makePlan, parseHours, type Plan } from '../../plan/plan.ts';
 import { loadPrices, machineByName } from '../../plan/prices.ts';
 import { bool, int, list, str, UsageError, type CommandSpec, type ParsedArgs } from '../args.ts';
 import { configFrom, withStore } from '../context.ts';
-import { fmtDuration, fmtNumber, printJson, table } from '../output.ts';
+import { fmtDuration, fmtNumber, plural, printJson, table } from '../output.ts';
 import { pairsFlag } from './run.ts';
+import { STAGES } from '../../features/types.ts';
 
 /** --months N (a count) or a list of YYYY-MM months: how many months. */
 function monthsFlag(args: ParsedArgs): number {
@@ -23,6 +24,12 @@ function monthsFlag(args: ParsedArgs): number {
   return new Set(months).size;
 }
 
+function stagesFlag(args: ParsedArgs): string[] | undefined {
+  const stages = list(args, 'stages');
+  for (const s of stages ?? []) if (!(STAGES as readonly string[]).includes(s)) throw new UsageError(`--stages: unknown stage ${JSON.stringify(s)} (stages: ${STAGES.join(', ')})`);
+  return stages;
+}
+
 const usd = (x: number) => (Number.isFinite(x) ? `$${x.toFixed(2)}` : '-');
 const hours = (h: number) => fmtDuration(h * 3_600_000);
 const ratio = (x: number) => (Number.isFinite(x) ? `${x.toFixed(3)}×` : '-');
@@ -33,7 +40,7 @@ function describe(e: Estimate): string {
 
 function printPlan(p: Plan): void {
   const e = p.estimate;
-  console.log(`plan ${p.id}: ${p.scope.pairs} pairs × ${p.scope.months} months on ${describe(e)}`);
+  console.log(`plan ${p.id}: ${plural(p.scope.pairs, 'pair')} × ${plural(p.scope.months, 'month')} on ${describe(e)}`);
   console.log(`prices: ${p.prices.source}`);
   if (p.throughput.length === 0) {
     console.log('no run records to measure throughput from: run the pipeline first, or bqx plan --calibrate');
@@ -65,6 +72,7 @@ export const plan: CommandSpec = {
   summary: 'Estimate the wall time, vCPU-hours and cost of computing pairs × months on a machine type, from the throughput measured in earlier runs (median over recent run records, scaled to the machine\'s vCPUs), beside the seed\'s plan (26.5 h on a 64-vCPU VM). The plan is saved: bqx run --plan ID compares it with the actual run.',
   options: {
     pairs: { type: 'string', description: 'pairs, comma-separated', default: 'all 28', valueName: 'LIST' },
+    stages: { type: 'string', description: 'only these stages, comma-separated', default: 'every implemented stage', valueName: 'LIST' },
     months: { type: 'string', description: 'a number of months, or months YYYY-MM comma-separated', default: '12', valueName: 'N|LIST' },
     machine: { type: 'string', description: 'a machine type of the price table, or local (this machine, no price)', default: 'Standard_D64as_v5', valueName: 'NAME' },
     spot: { type: 'boolean', description: 'Spot prices' },
@@ -86,7 +94,7 @@ export const plan: CommandSpec = {
     const prices = loadPrices(str(args, 'prices'));
     const json = bool(args, 'json');
     const request = {
-      pairs: pairsFlag(args), months: monthsFlag(args), machine: str(args, 'machine') ?? 'Standard_D64as_v5',
+      pairs: pairsFlag(args), stages: stagesFlag(args), months: monthsFlag(args), machine: str(args, 'machine') ?? 'Standard_D64as_v5',
       pricing: bool(args, 'spot') ? 'spot' as const : 'onDemand' as const, deadlineHours, workers: int(args, 'workers', 1),
       machines: int(args, 'machines', 1), db: bool(args, 'db'), recent: int(args, 'recent', 1),
     };
