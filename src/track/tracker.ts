@@ -48,6 +48,11 @@ export class Tracker {
     }
   };
 
+  /** The run threw before it could finish (a store or planning error): report it as failed. */
+  runFailed(wallMs: number): void {
+    this.send({ event: 'run.failed', runId: this.runId ?? '', at: new Date().toISOString(), wallMs });
+  }
+
   validation(r: { runId: string; passed: boolean; summary: readonly { check: string; failed: number }[] }): void {
     this.send({ event: 'validation', runId: r.runId, at: new Date().toISOString(), passed: r.passed,
       failedChecks: r.summary.filter((c) => c.failed > 0).map((c) => ({ check: c.check, failed: c.failed })) });

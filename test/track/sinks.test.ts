@@ -179,3 +179,17 @@ test('airtable:BASE/TABLE targets', () => {
   assert.deepEqual(parseAirtableTarget('airtable:app123/Stages'), { base: 'app123', table: 'Stages' });
   for (const bad of ['airtable:app123', 'app123/Stages', 'airtable:/T', 'airtable:a/b/c']) assert.throws(() => parseAirtableTarget(bad), /expected airtable:BASE\/TABLE/);
 });
+
+test('a run that throws is reported as run.failed with its id', async () => {
+  const srv = await startServer(() => ({ status: 200 }));
+  try {
+    const t = new Tracker([webhookSink(`${srv.url}/h`, () => {}, FAST)]);
+    t.pipeline({ type: 'plan', runId: 'R9', units: [] });
+    t.runFailed(1234);
+    await t.settle(5_000);
+    const last = srv.received.at(-1)!.body as TrackEvent;
+    assert.deepEqual({ ...last, at: '' }, { event: 'run.failed', runId: 'R9', at: '', wallMs: 1234 });
+  } finally {
+    await srv.close();
+  }
+});

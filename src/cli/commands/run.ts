@@ -59,11 +59,12 @@ export async function runWithSignals(cfg: Config, args: ParsedArgs, command: str
       const planId = str(args, 'plan');
       if (planId && !(await store.getPlan(planId))) throw new UsageError(`--plan: no saved plan ${JSON.stringify(planId)} (bqx plan prints the id)`);
       const tracker = await trackerFor(cfg, args, store);
+      const t0 = Date.now();
       return runPipeline(store, {
         dataDir: cfg.dataDir, ...sel, maxWorkers: int(args, 'max-workers', 1) ?? cfg.maxWorkers,
         retries: int(args, 'retries') ?? cfg.retries, force: bool(args, 'force'), baselineTs: parseInstant(cfg.baseline),
         onEvent: tracker.active ? (e) => { sink(e); tracker.pipeline(e); } : sink, signal: ac.signal, command, planId,
-      });
+      }).catch((e: unknown) => { tracker.runFailed(Date.now() - t0); throw e; });
     });
   } finally {
     process.off('SIGINT', onSignal);
