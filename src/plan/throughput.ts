@@ -19,9 +19,9 @@ export interface Throughput {
   readonly runs: readonly string[];
 }
 
-/** Records that measure throughput: something computed, nothing failed. */
+/** Records that measure throughput: something computed, nothing failed or interrupted (its wall time holds retries or a grace period). */
 export function usable(r: StageRecord): boolean {
-  return r.computed > 0 && r.pairMonths > 0 && r.failed === 0 && r.wallMs > 0 && r.workers > 0;
+  return r.computed > 0 && r.pairMonths > 0 && r.failed === 0 && r.pending === 0 && r.wallMs > 0 && r.workers > 0;
 }
 
 export function coreSecondsPerPairMonth(r: StageRecord): number {

@@ -39,6 +39,7 @@ test('throughput is the median of the newest usable records per stage', () => {
   const records = [
     rec('f', 'base', { computed: 10, pairMonths: 10, failed: 1, wallMs: 999_000 }), // a failed stage does not count
     rec('u', 'base', { computed: 0, skipped: 10, pairMonths: 0, wallMs: 5 }), // nothing computed: nothing measured
+    rec('i', 'base', { computed: 3, pending: 5, pairMonths: 3, wallMs: 999_000 }), // interrupted: its wall holds the grace period
     ...cps.map((c, i) => rec(`r${i}`, 'base', { computed: 2, pairMonths: 2, wallMs: c * 1000, bytes: 2e6 * (i + 1) })),
   ];
   const t3 = throughput(records, 3).get('base')!;
