@@ -82,7 +82,7 @@ export const plan: CommandSpec = {
     machines: { type: 'string', description: 'how many machines (a distributed run)', default: '1', valueName: 'N' },
     db: { type: 'boolean', description: 'with Aurora PostgreSQL as the store: add an Aurora Serverless v2 ACU estimate' },
     prices: { type: 'string', description: 'a price table in the format of prices.json', default: 'prices.json shipped with bqx', valueName: 'FILE' },
-    calibrate: { type: 'boolean', description: `when no run records exist, first time a sample run (${SAMPLE.pairs.length} synthetic pairs × ${SAMPLE.months} month, about a minute on 2 cores)` },
+    calibrate: { type: 'boolean', description: `when no run records exist, first time a sample run (${SAMPLE.pairs.length} synthetic pairs × ${SAMPLE.months} month, about a minute on 2 idle cores)` },
     recent: { type: 'string', description: 'run records per stage the median is taken over', default: '5', valueName: 'N' },
   },
   async run(args) {
