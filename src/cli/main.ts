@@ -1,5 +1,9 @@
 // The bqx command line: dispatches to one module per command (a thin shell over the library).
 import { EXIT, helpText, parseCommand, UsageError, type CommandSpec } from './args.ts';
+import { trackerOf } from './tracking.ts';
+
+/** How long a command waits at its end for tracking deliveries still queued (never longer). */
+const TRACKING_SETTLE_MS = 15_000;
 
 const COMMANDS: Record<string, () => Promise<CommandSpec>> = {
   start: async () => (await import('./commands/start.ts')).start,
@@ -10,6 +14,8 @@ const COMMANDS: Record<string, () => Promise<CommandSpec>> = {
   validate: async () => (await import('./commands/validate.ts')).validateCmd,
   export: async () => (await import('./commands/export.ts')).exportCmd,
   features: async () => (await import('./commands/features.ts')).features,
+  runs: async () => (await import('./commands/runs.ts')).runs,
+  plan: async () => (await import('./commands/plan.ts')).plan,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -21,6 +27,8 @@ const SUMMARIES: Record<string, string> = {
   validate: 'check causality of every feature, completeness and quality (blocks export on failure)',
   export: 'write the data set as Parquet with manifest.json and catalog.json',
   features: 'list the feature catalog with definitions, lookbacks and implementation status',
+  runs: 'run records: per stage partitions, rows, bytes, wall and core time; estimate vs actual',
+  plan: 'estimate time and cost of a run on a machine type from measured throughput',
 };
 
 function usage(): string {
@@ -53,7 +61,11 @@ export async function main(argv: string[]): Promise<number> {
       console.log(helpText(spec));
       return EXIT.ok;
     }
-    return await spec.run(args);
+    try {
+      return await spec.run(args);
+    } finally {
+      await trackerOf(args)?.settle(TRACKING_SETTLE_MS);
+    }
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(e.message.startsWith('bqx') ? e.message : `bqx ${name}: ${e.message}`);

@@ -16,6 +16,8 @@ export interface Config {
   generateFrom: string;
   generateMonths: number;
   exportDir: string;
+  /** Webhook URL for tracking events ('' = none). */
+  notify: string;
 }
 
 export const DEFAULTS: Config = {
@@ -27,6 +29,7 @@ export const DEFAULTS: Config = {
   generateFrom: '2024-07-01',
   generateMonths: 3,
   exportDir: 'bqx-data/export',
+  notify: '',
 };
 
 type Key = keyof Config;

@@ -14,6 +14,7 @@ import { WorkerPool } from './pool.ts';
 import type { WorkerPairInput, WorkerReply } from './protocol.ts';
 import { buildUnits, type Unit } from './units.ts';
 import type { PipelineEvent } from './events.ts';
+import { bqxVersion, machineInfo, stageRecord } from './records.ts';
 
 export interface RunOptions {
   readonly dataDir: string;
@@ -29,11 +30,15 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   readonly graceMs?: number;
   readonly command?: string;
+  /** A saved plan (`bqx plan`) this run is compared with in `bqx runs`. */
+  readonly planId?: string;
 }
 
 export interface UnitSummary {
   unit: string; total: number; skipped: number; done: number; failed: number; pending: number;
   rows: number; bytes: number; computeMs: number; writeMs: number; wallMs: number;
+  /** Pairs × months computed (a month fan-in partition counts every pair it writes). */
+  pairMonths: number; startedAt: number;
 }
 
 export interface RunResult {
@@ -76,6 +81,7 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
 
   const summaries = new Map<string, UnitSummary>(units.map((u) => [u.name, {
     unit: u.name, total: 0, skipped: 0, done: 0, failed: 0, pending: 0, rows: 0, bytes: 0, computeMs: 0, writeMs: 0, wallMs: 0,
+    pairMonths: 0, startedAt: t0,
   }]));
   for (const t of tasks) {
     const s = summaries.get(t.unit.name)!;
@@ -83,9 +89,14 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
     if (isCurrent(t)) s.skipped++;
   }
   emit({ type: 'plan', runId, units: [...summaries.values()].map((s) => ({ unit: s.unit, total: s.total, todo: s.total - s.skipped })) });
-  await store.putRun({ id: runId, startedAt: t0, finishedAt: null, status: 'running', command: opts.command ?? 'run', summary: { pairs, months: opts.months ?? 'all' } });
+  const workers = Math.max(1, opts.maxWorkers);
+  const about = {
+    pairs, months: opts.months ?? 'all', version: bqxVersion(), machine: machineInfo(), planId: opts.planId ?? null,
+    options: { stages: opts.stages ?? 'all', pairs: opts.pairs ?? 'all', months: opts.months ?? 'all', maxWorkers: workers, retries: opts.retries, force: opts.force },
+  };
+  await store.putRun({ id: runId, startedAt: t0, finishedAt: null, status: 'running', command: opts.command ?? 'run', summary: about });
 
-  const pool = new WorkerPool(Math.max(1, opts.maxWorkers));
+  const pool = new WorkerPool(workers);
   const warnings: string[] = [];
   let interrupted = false;
   const onAbort = () => { interrupted = true; emit({ type: 'interrupt', graceMs: opts.graceMs ?? 10_000 }); };
@@ -133,7 +144,8 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
           attempts: a, worker: WORKER_ID, extra,
         }));
         for (const w of reply.warnings) { warnings.push(`${t.unit.name} ${t.pair} ${t.month}: ${w}`); emit({ type: 'warning', message: warnings.at(-1)! }); }
-        Object.assign(s, { done: s.done + 1, rows: s.rows + rows, bytes: s.bytes + bytes, computeMs: s.computeMs + reply.computeMs, writeMs: s.writeMs + reply.writeMs });
+        Object.assign(s, { done: s.done + 1, rows: s.rows + rows, bytes: s.bytes + bytes, computeMs: s.computeMs + reply.computeMs, writeMs: s.writeMs + reply.writeMs,
+          pairMonths: s.pairMonths + reply.outputs.length });
         emit({ type: 'task-done', unit: t.unit.name, pair: t.pair, month: t.month, rows, ms: Date.now() - startedAt });
         return;
       }
@@ -159,6 +171,7 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
       const todo = tasks.filter((t) => t.unit === u && !isCurrent(t));
       const s = summaries.get(u.name)!;
       const u0 = Date.now();
+      s.startedAt = u0;
       emit({ type: 'unit-start', unit: u.name, todo: todo.length, total: s.total });
       // Keep every worker busy plus one task being loaded ahead.
       const limit = pool.size + 1;
@@ -171,6 +184,7 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
       }
       await waitWithGrace([...running], () => interrupted, opts.graceMs ?? 10_000, pool);
       s.wallMs = Date.now() - u0;
+      await store.putStageRecord(stageRecord(runId, s, workers));
       emit({ type: 'unit-done', summary: { ...s } });
       if (interrupted) break;
       if (s.failed > 0) break; // downstream units would read missing partitions
@@ -182,7 +196,7 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
   const list = [...summaries.values()];
   const status = interrupted ? 'interrupted' : list.some((s) => s.failed > 0) ? 'failed' : 'done';
   const wallMs = Date.now() - t0;
-  await store.putRun({ id: runId, startedAt: t0, finishedAt: Date.now(), status, command: opts.command ?? 'run', summary: { pairs, months: opts.months ?? 'all', units: list, warnings } });
+  await store.putRun({ id: runId, startedAt: t0, finishedAt: Date.now(), status, command: opts.command ?? 'run', summary: { ...about, units: list, warnings } });
   emit({ type: 'run-done', runId, status, wallMs });
   return { runId, status, units: list, wallMs, warnings };
 }

@@ -14,7 +14,7 @@ import { checkBars, diffBars, mergeBars, rangeOf, TS_MAX, TS_MIN } from './merge
 import { foldMonths, monthStats, type MonthStats } from './months.ts';
 import { migrate } from './migrations.ts';
 import { queryPlain, type Plain } from './plain.ts';
-import type { ManifestRecord, PairSummary, RunRecord, Store, UpsertResult } from './types.ts';
+import type { ManifestRecord, PairSummary, PlanRecord, RunRecord, StageRecord, Store, UpsertResult } from './types.ts';
 
 export interface StoreOptions {
   /** DuckDB worker threads. 1 measured fastest for this workload on 2 cores (bench/store.ts). */
@@ -275,6 +275,41 @@ class DuckDBStore implements Store {
         status: r.status as RunRecord['status'], command: r.command as string,
         summary: JSON.parse(r.summary as string) as Record<string, unknown>,
       }));
+    });
+  }
+
+  async putStageRecord(r: StageRecord): Promise<void> {
+    const { partitions, computed, skipped, failed, pending, pairMonths, rows, bytes, workers, wallMs, computeMs, writeMs } = r;
+    const nums = Object.entries({ partitions, computed, skipped, failed, pending, pairMonths, rows, bytes, workers, wallMs, computeMs, writeMs })
+      .map(([k, v]) => finite(k, v));
+    const params = [r.runId, r.stage, ...nums, finite('startedAt', r.startedAt), finite('finishedAt', r.finishedAt)];
+    await this.serial(() => this.rows(`INSERT OR REPLACE INTO run_stages VALUES
+      ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, ${tsParam(15)}, ${tsParam(16)})`, params));
+  }
+
+  getStageRecords(runId?: string): Promise<StageRecord[]> {
+    return this.serial(async () => {
+      const rows = await this.rows(`SELECT s.* FROM run_stages s LEFT JOIN runs r ON r.id = s.run_id
+        ${runId === undefined ? '' : 'WHERE s.run_id = $1'} ORDER BY r.started_at DESC NULLS LAST, s.run_id DESC, s.started_at, s.stage`,
+      runId === undefined ? undefined : [runId]);
+      return rows.map((r) => ({
+        runId: r.run_id as string, stage: r.stage as string, partitions: r.partitions as number, computed: r.computed as number,
+        skipped: r.skipped as number, failed: r.failed as number, pending: r.pending as number, pairMonths: r.pair_months as number,
+        rows: r.row_count as number, bytes: r.byte_count as number, workers: r.workers as number, wallMs: r.wall_ms as number,
+        computeMs: r.compute_ms as number, writeMs: r.write_ms as number, startedAt: r.started_at as number, finishedAt: r.finished_at as number,
+      }));
+    });
+  }
+
+  async putPlan(p: PlanRecord): Promise<void> {
+    const params = [p.id, finite('createdAt', p.createdAt), JSON.stringify(p.plan)];
+    await this.serial(() => this.rows(`INSERT OR REPLACE INTO plans VALUES ($1, ${tsParam(2)}, $3)`, params));
+  }
+
+  getPlan(id: string): Promise<PlanRecord | null> {
+    return this.serial(async () => {
+      const [r] = await this.rows('SELECT * FROM plans WHERE id = $1', [id]);
+      return r ? { id: r.id as string, createdAt: r.created_at as number, plan: JSON.parse(r.plan as string) as Record<string, unknown> } : null;
     });
   }
 

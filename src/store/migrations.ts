@@ -71,6 +71,22 @@ export const MIGRATIONS: readonly Migration[] = [
         GROUP BY pair, month) s
       WHERE bar_versions.pair = s.pair AND bar_versions.month = s.month;`,
   },
+  {
+    version: 4,
+    name: 'run records per stage, and saved plans',
+    // One row per (run, stage unit): what was computed and what it cost in wall time and core time.
+    // compute_ms and write_ms are summed over the worker threads (core-milliseconds); pair_months counts
+    // the pairs of every computed partition (a month fan-in partition counts each pair it writes).
+    sql: `
+      CREATE TABLE run_stages (
+        run_id VARCHAR NOT NULL, stage VARCHAR NOT NULL, partitions BIGINT NOT NULL, computed BIGINT NOT NULL,
+        skipped BIGINT NOT NULL, failed BIGINT NOT NULL, pending BIGINT NOT NULL, pair_months BIGINT NOT NULL,
+        row_count BIGINT NOT NULL, byte_count BIGINT NOT NULL, workers INTEGER NOT NULL,
+        wall_ms DOUBLE NOT NULL, compute_ms DOUBLE NOT NULL, write_ms DOUBLE NOT NULL,
+        started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (run_id, stage));
+      CREATE TABLE plans (id VARCHAR PRIMARY KEY, created_at TIMESTAMP NOT NULL, plan JSON NOT NULL);`,
+  },
 ];
 
 /** The schema version a database at the end of `migrations` has. */

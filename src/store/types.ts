@@ -55,6 +55,36 @@ export interface RunRecord {
   readonly summary: Readonly<Record<string, unknown>>;
 }
 
+/** What one stage unit of a run computed and what it took (DESIGN.md "run records"). */
+export interface StageRecord {
+  readonly runId: string;
+  readonly stage: string;
+  readonly partitions: number; // planned for the run's scope
+  readonly computed: number;
+  readonly skipped: number; // up to date
+  readonly failed: number;
+  readonly pending: number;
+  /** Pairs × months computed: a month fan-in partition counts every pair it writes. */
+  readonly pairMonths: number;
+  readonly rows: number;
+  readonly bytes: number;
+  /** Worker threads of the run. */
+  readonly workers: number;
+  readonly wallMs: number;
+  /** Summed over the worker threads: core-milliseconds computing, and writing Parquet. */
+  readonly computeMs: number;
+  readonly writeMs: number;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+}
+
+/** A saved `bqx plan` (its JSON output), which a run can name to compare estimate and actual. */
+export interface PlanRecord {
+  readonly id: string;
+  readonly createdAt: number;
+  readonly plan: Readonly<Record<string, unknown>>;
+}
+
 export interface Store {
   /** Inserts or replaces bars of one pair (idempotent; merges overlapping loads without duplicates). */
   upsertBars(pair: string, bars: Bars, source: string): Promise<UpsertResult>;
@@ -78,6 +108,11 @@ export interface Store {
 
   putRun(run: RunRecord): Promise<void>;
   getRuns(limit?: number): Promise<RunRecord[]>;
+  putStageRecord(rec: StageRecord): Promise<void>;
+  /** Stage records of one run (in the order they were written), or of every run (newest run first). */
+  getStageRecords(runId?: string): Promise<StageRecord[]>;
+  putPlan(plan: PlanRecord): Promise<void>;
+  getPlan(id: string): Promise<PlanRecord | null>;
 
   /** Free-form SQL for reports (embedded store: DuckDB SQL, may read the Parquet lake). */
   query(sql: string): Promise<Record<string, unknown>[]>;

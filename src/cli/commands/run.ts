@@ -3,13 +3,14 @@ import { isMonthKey, parseInstant } from '../../core/time.ts';
 import { isPair, pairInfo } from '../../core/currencies.ts';
 import { STAGES, type StageName } from '../../features/types.ts';
 import { runPipeline, type RunResult } from '../../pipeline/run.ts';
-import { bool, int, list, UsageError, type CommandSpec, type ParsedArgs } from '../args.ts';
+import { bool, int, list, str, UsageError, type CommandSpec, type ParsedArgs } from '../args.ts';
 import { configFrom, withStore } from '../context.ts';
 import { fmtDuration, printJson, table } from '../output.ts';
 import { progressSink } from '../progress.ts';
 import type { Config } from '../../core/config.ts';
 import { validate, validationGate, type ValidationReport } from '../../validate/index.ts';
 import { reportDir } from '../../validate/report.ts';
+import { trackerFor, trackerOf } from '../tracking.ts';
 
 export const RUN_OPTIONS = {
   stages: { type: 'string', description: `stages to run, comma-separated (${STAGES.join(', ')}); upstream stages they read are included`, default: 'all implemented', valueName: 'LIST' },
@@ -20,6 +21,9 @@ export const RUN_OPTIONS = {
   force: { type: 'boolean', description: 'recompute partitions even when they are up to date' },
   'skip-validation': { type: 'boolean', description: 'do not run the validation stage after computing (export then refuses without --force)' },
   quiet: { type: 'boolean', description: 'no progress output' },
+  notify: { type: 'string', description: 'POST tracking events as JSON to this webhook (retries, 5 s timeout; never fails the run)', default: 'config notify', valueName: 'URL' },
+  track: { type: 'string', description: 'one AirTable record per stage in this base and table (token from AIRTABLE_TOKEN)', valueName: 'airtable:BASE/TABLE' },
+  plan: { type: 'string', description: 'a saved plan (bqx plan prints its id) to compare this run with in bqx runs', valueName: 'ID' },
 } as const;
 
 export interface RunSelection { stages?: StageName[]; pairs?: string[]; months?: string[] }
@@ -51,11 +55,17 @@ export async function runWithSignals(cfg: Config, args: ParsedArgs, command: str
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    return await withStore(cfg, (store) => runPipeline(store, {
-      dataDir: cfg.dataDir, ...sel, maxWorkers: int(args, 'max-workers', 1) ?? cfg.maxWorkers,
-      retries: int(args, 'retries') ?? cfg.retries, force: bool(args, 'force'), baselineTs: parseInstant(cfg.baseline),
-      onEvent: sink, signal: ac.signal, command,
-    }));
+    return await withStore(cfg, async (store) => {
+      const planId = str(args, 'plan');
+      if (planId && !(await store.getPlan(planId))) throw new UsageError(`--plan: no saved plan ${JSON.stringify(planId)} (bqx plan prints the id)`);
+      const tracker = await trackerFor(cfg, args, store);
+      const t0 = Date.now();
+      return runPipeline(store, {
+        dataDir: cfg.dataDir, ...sel, maxWorkers: int(args, 'max-workers', 1) ?? cfg.maxWorkers,
+        retries: int(args, 'retries') ?? cfg.retries, force: bool(args, 'force'), baselineTs: parseInstant(cfg.baseline),
+        onEvent: tracker.active ? (e) => { sink(e); tracker.pipeline(e); } : sink, signal: ac.signal, command, planId,
+      }).catch((e: unknown) => { tracker.runFailed(Date.now() - t0); throw e; });
+    });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -80,6 +90,7 @@ export async function validateRun(cfg: Config, args: ParsedArgs, r: RunResult): 
     const gate = await withStore(cfg, (store) => validationGate(store, cfg.dataDir, sel));
     if (gate.ok && gate.report) {
       if (!json) console.log(`nothing computed: ${gate.message}`);
+      trackerOf(args)?.validation(gate.report);
       return gate.report;
     }
   }
@@ -91,6 +102,7 @@ export async function validateRun(cfg: Config, args: ParsedArgs, r: RunResult): 
     const failed = report.summary.filter((s) => s.failed > 0);
     console.log(`validation ${report.passed ? 'passed' : `FAILED (${failed.map((s) => `${s.check}: ${s.failed}`).join(', ')})`} — ${reportDir(cfg.dataDir, report.runId)}/validation.md`);
   }
+  trackerOf(args)?.validation(report);
   return report;
 }
 
