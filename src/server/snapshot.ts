@@ -1,0 +1,127 @@
+// Read-only snapshots of the store for the dashboard. DuckDB admits one process per database file:
+// a READ_ONLY open fails while a run holds the file, and a run cannot open the file while a reader
+// holds it. So the dashboard opens the file only for the moment of one read, never while a live run
+// is logged, re-reads only when the file changed, and otherwise serves the last snapshot.
+import { statSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { pairInfo } from '../core/currencies.ts';
+import { queryPlain } from '../store/plain.ts';
+import { bucketSql, bucketsFrom, type BucketSpec, type Buckets } from './chart.ts';
+import type { ManifestRecord, RunRecord } from '../store/types.ts';
+
+export interface Snapshot {
+  readonly takenAt: number;
+  readonly manifests: ManifestRecord[];
+  readonly runs: RunRecord[];
+  /** Bar months: (pair, month) → bar count and content version. */
+  readonly barMonths: { pair: string; month: string; bars: number; version: string }[];
+}
+
+export interface SnapshotState {
+  readonly snapshot: Snapshot | null;
+  /** Why the current file could not be read (held by a run, absent …), null when the snapshot is current. */
+  readonly unavailable: string | null;
+}
+
+/** True for DuckDB's "another process holds the file" error. */
+export function isLockError(e: unknown): boolean {
+  return /Could not set lock on file|Conflicting lock/i.test((e as Error).message ?? '');
+}
+
+/** Opens the file read-only, runs `fn`, closes it at once (also on error). */
+export async function withReadOnly<T>(path: string, fn: (q: (sql: string, params?: (string | number)[]) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T> {
+  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY', threads: '1' });
+  try {
+    const conn = await instance.connect();
+    try {
+      return await fn((sql, params) => queryPlain(conn, sql, params));
+    } finally {
+      conn.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
+}
+
+const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v ?? {}) as Record<string, unknown>;
+
+async function readSnapshot(path: string): Promise<Snapshot> {
+  return withReadOnly(path, async (q) => {
+    const manifests = (await q('SELECT * FROM manifests ORDER BY stage, pair, month')).map((r) => ({
+      stage: r.stage as string, pair: r.pair as string, month: r.month as string,
+      status: r.status as ManifestRecord['status'], codeVersion: r.code_version as string,
+      inputVersions: json(r.input_versions) as Record<string, string>, dataVersion: r.data_version as string,
+      rows: r.row_count as number, bytes: r.byte_count as number, checksum: r.checksum as string, path: r.path as string,
+      startedAt: r.started_at as number, finishedAt: r.finished_at as number, attempts: r.attempts as number,
+      worker: r.worker as string, error: r.error as string, extra: json(r.extra),
+    }));
+    const runs = (await q('SELECT * FROM runs ORDER BY started_at DESC')).map((r) => ({
+      id: r.id as string, startedAt: r.started_at as number, finishedAt: r.finished_at as number | null,
+      status: r.status as RunRecord['status'], command: r.command as string, summary: json(r.summary),
+    }));
+    const barMonths = (await q('SELECT pair::VARCHAR AS pair, month, bars, version FROM bar_versions ORDER BY pair, month'))
+      .map((r) => ({ pair: r.pair as string, month: r.month as string, bars: r.bars as number, version: r.version as string }));
+    return { takenAt: Date.now(), manifests, runs, barMonths };
+  });
+}
+
+/** The file's identity for change detection: size and mtime of the database and its WAL. */
+function fileStamp(path: string): string | null {
+  const stamp = (p: string) => {
+    try {
+      const s = statSync(p);
+      return `${s.size}:${s.mtimeMs}`;
+    } catch {
+      return '-';
+    }
+  };
+  const db = stamp(path);
+  return db === '-' ? null : `${db}/${stamp(`${path}.wal`)}`;
+}
+
+export class StoreSnapshots {
+  private current: Snapshot | null = null;
+  private stamp: string | null = null;
+  private unavailable: string | null = 'not read yet';
+  private pending: Promise<SnapshotState> | null = null;
+
+  constructor(private readonly path: string) {}
+
+  /** The freshest snapshot allowed: re-read when the file changed and `mayOpen` (no live run). */
+  get(mayOpen: boolean): Promise<SnapshotState> {
+    const stamp = fileStamp(this.path);
+    if (stamp === null) return Promise.resolve({ snapshot: this.current, unavailable: 'no store yet' });
+    if (stamp === this.stamp || !mayOpen) {
+      return Promise.resolve({ snapshot: this.current, unavailable: stamp === this.stamp ? null : this.unavailable ?? 'a run holds the store' });
+    }
+    this.pending ??= this.refresh(stamp).finally(() => { this.pending = null; });
+    return this.pending;
+  }
+
+  private async refresh(stamp: string): Promise<SnapshotState> {
+    try {
+      this.current = await readSnapshot(this.path);
+      this.stamp = stamp;
+      this.unavailable = null;
+    } catch (e) {
+      if (!isLockError(e)) throw e;
+      this.unavailable = 'a run holds the store';
+    }
+    return { snapshot: this.current, unavailable: this.unavailable };
+  }
+}
+
+/** Close prices of one pair in pixel buckets (as the feature), or null while a run holds the store. */
+export async function priceBuckets(path: string, pair: string, s: BucketSpec): Promise<Buckets | null> {
+  const name = pairInfo(pair).name; // from the fixed list: safe to spell in SQL
+  const from = Math.floor(s.from);
+  const to = Math.ceil(s.to);
+  const source = `(SELECT epoch_ms(ts)::DOUBLE AS ms, close FROM bars WHERE pair = '${name}'::pair_name
+    AND ts >= make_timestamp(${from}::BIGINT * 1000) AND ts < make_timestamp(${to}::BIGINT * 1000))`;
+  try {
+    return await withReadOnly(path, async (q) => bucketsFrom(await q(bucketSql(source, 'ms', 'close', s)), s));
+  } catch (e) {
+    if (isLockError(e)) return null;
+    throw e;
+  }
+}
