@@ -31,7 +31,9 @@ const ASSETS: Record<string, { path: string; type: string }> = {
 
 export async function buildServer(opts: ServerOptions): Promise<{ app: FastifyInstance; state: DashboardState }> {
   const state = new DashboardState(opts.dataDir);
-  state.logs.poll(); // fold the run history before the first request
+  // Fold the run history and read the store (unless a run holds it) before the first request.
+  state.logs.poll();
+  await state.snapshot();
   const app = Fastify({ logger: false, return503OnClosing: true });
   const assets = new Map(Object.entries(ASSETS).map(([k, a]) => [k, { body: readFileSync(a.path), type: a.type }]));
   const index = readFileSync(`${STATIC_DIR}index.html`);

@@ -1,8 +1,9 @@
 // A feature of one pair over a time range, downsampled on the server to the chart's pixel width: per
 // pixel bucket the min and the max (the M4 idea, Jugel et al. 2014, without first/last: a line through
 // min and max per pixel draws the same envelope), so a year of minutes draws at once. The feature comes
-// from the lake's Parquet files (an in-memory DuckDB reads them; the store file is not involved), the
-// price from the store when no run holds it.
+// from the lake's Parquet files (an in-memory DuckDB reads them and groups in SQL, so only the buckets
+// come back; the store file is not involved), the price from the store (read whole once per version
+// of the file and grouped here).
 import { existsSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { monthOf, monthRange } from '../core/time.ts';
@@ -47,6 +48,43 @@ export function bucketsFrom(rows: Record<string, unknown>[], s: BucketSpec): Buc
     (out as { points: number }).points += Number(r.n);
   }
   return out;
+}
+
+/** The same buckets from sorted in-memory series (the price, read whole and cached). */
+export function bucketArrays(ts: Float64Array, v: Float64Array, s: BucketSpec): Buckets {
+  const span = s.to - s.from;
+  const out = { t: [] as number[], min: [] as number[], max: [] as number[], points: 0 };
+  let i = lowerBound(ts, s.from);
+  let cur = -1;
+  for (; i < ts.length && ts[i]! < s.to; i++) {
+    const x = v[i]!;
+    if (Number.isNaN(x)) continue;
+    const b = Math.floor(((ts[i]! - s.from) * s.width) / span);
+    out.points++;
+    if (b !== cur) {
+      cur = b;
+      out.t.push(s.from + (b * span) / s.width);
+      out.min.push(x);
+      out.max.push(x);
+    } else {
+      const k = out.t.length - 1;
+      if (x < out.min[k]!) out.min[k] = x;
+      if (x > out.max[k]!) out.max[k] = x;
+    }
+  }
+  return out;
+}
+
+/** First index with ts[i] ≥ x (ts ascending). */
+function lowerBound(ts: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 const num = (x: number) => {

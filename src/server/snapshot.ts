@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { pairInfo } from '../core/currencies.ts';
 import { queryPlain } from '../store/plain.ts';
-import { bucketSql, bucketsFrom, type BucketSpec, type Buckets } from './chart.ts';
+import { readBarsBlock } from '../store/blocks.ts';
 import type { ManifestRecord, RunRecord } from '../store/types.ts';
 
 export interface Snapshot {
@@ -79,11 +79,14 @@ function fileStamp(path: string): string | null {
   return db === '-' ? null : `${db}/${stamp(`${path}.wal`)}`;
 }
 
+const CLOSES_KEPT = 4;
+
 export class StoreSnapshots {
   private current: Snapshot | null = null;
   private stamp: string | null = null;
   private unavailable: string | null = 'not read yet';
   private pending: Promise<SnapshotState> | null = null;
+  private readonly closeCache = new Map<string, { stamp: string; data: { ts: Float64Array; close: Float64Array } }>();
 
   constructor(private readonly path: string) {}
 
@@ -96,6 +99,23 @@ export class StoreSnapshots {
     }
     this.pending ??= this.refresh(stamp).finally(() => { this.pending = null; });
     return this.pending;
+  }
+
+  /**
+   * One pair's closes, cached per version of the file (a run never writes bars, so a cached series
+   * stays right while a run holds the store). At most CLOSES_KEPT pairs are kept.
+   */
+  async closes(pair: string, mayOpen: boolean): Promise<{ ts: Float64Array; close: Float64Array } | null> {
+    const stamp = fileStamp(this.path);
+    const hit = this.closeCache.get(pair);
+    if (hit && hit.stamp === stamp) return hit.data;
+    if (!mayOpen || stamp === null) return hit?.data ?? null;
+    const data = await readCloses(this.path, pair);
+    if (!data) return hit?.data ?? null;
+    this.closeCache.delete(pair);
+    this.closeCache.set(pair, { stamp, data });
+    if (this.closeCache.size > CLOSES_KEPT) this.closeCache.delete(this.closeCache.keys().next().value!);
+    return data;
   }
 
   private async refresh(stamp: string): Promise<SnapshotState> {
@@ -111,15 +131,22 @@ export class StoreSnapshots {
   }
 }
 
-/** Close prices of one pair in pixel buckets (as the feature), or null while a run holds the store. */
-export async function priceBuckets(path: string, pair: string, s: BucketSpec): Promise<Buckets | null> {
+/** One pair's close prices, read whole from the store (null while a run holds it). */
+export async function readCloses(path: string, pair: string): Promise<{ ts: Float64Array; close: Float64Array } | null> {
   const name = pairInfo(pair).name; // from the fixed list: safe to spell in SQL
-  const from = Math.floor(s.from);
-  const to = Math.ceil(s.to);
-  const source = `(SELECT epoch_ms(ts)::DOUBLE AS ms, close FROM bars WHERE pair = '${name}'::pair_name
-    AND ts >= make_timestamp(${from}::BIGINT * 1000) AND ts < make_timestamp(${to}::BIGINT * 1000))`;
   try {
-    return await withReadOnly(path, async (q) => bucketsFrom(await q(bucketSql(source, 'ms', 'close', s)), s));
+    const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY', threads: '1' });
+    try {
+      const conn = await instance.connect();
+      try {
+        const b = await readBarsBlock(conn, `SELECT epoch_ms(ts)::DOUBLE, open, high, low, close, volume FROM bars WHERE pair = '${name}'::pair_name ORDER BY ts`);
+        return { ts: b.ts, close: b.close };
+      } finally {
+        conn.closeSync();
+      }
+    } finally {
+      instance.closeSync();
+    }
   } catch (e) {
     if (isLockError(e)) return null;
     throw e;

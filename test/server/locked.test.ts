@@ -1,0 +1,55 @@
+// While another process holds the store (as a run does), the dashboard must neither fail nor wait: it
+// serves the run logs and the lake, says the store is busy, and reads the store once it is free.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildServer } from '../../src/server/app.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { buildFixture, RUN_A } from './fixture.ts';
+
+const STORE_MODULE = fileURLToPath(new URL('../../src/store/duckdb.ts', import.meta.url));
+
+test('a store held by another process: logs and lake served, store read once released', { timeout: 120_000 }, async () => {
+  const dir = tempDir('bqx-serve-lock-');
+  await buildFixture(dir);
+  // Another process opens the store read-write and keeps it, like a run.
+  const holder = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
+    `const { openStore } = await import(${JSON.stringify(STORE_MODULE)}); await openStore(${JSON.stringify(join(dir, 'bqx.duckdb'))});
+     console.log('held'); setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((resolve) => holder.on('exit', resolve));
+  after(() => { holder.kill('SIGKILL'); });
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.on('data', (d) => { if (String(d).includes('held')) resolve(); });
+    holder.on('exit', (code) => reject(new Error(`the holder exited ${code}`)));
+  });
+
+  const { app } = await buildServer({ dataDir: dir });
+  try {
+    const get = async (url: string) => (await app.inject({ method: 'GET', url })).json() as any;
+    const runs = await get('/api/runs');
+    assert.equal(runs.store, 'a run holds the store');
+    assert.deepEqual(runs.runs.map((r: any) => [r.id, r.source, r.status]), [[RUN_A, 'log', 'failed']]);
+    const g = await get('/api/heatmap?unit=ti');
+    assert.equal(g.store, 'a run holds the store');
+    assert.equal(g.snapshotAt, null);
+    const states = Object.fromEntries(g.cells.map((c: any) => [`${c.pair}|${c.month}`, [c.state, c.note]]));
+    assert.deepEqual(states, {
+      'EURUSD|2024-07': ['done', 'lake file (store not readable)'],
+      'GBPUSD|2024-07': ['done', 'lake file (store not readable)'],
+    });
+    const c = await get('/api/chart?pair=EURUSD&feature=rsi_idx_w60&width=10');
+    assert.equal(c.price, null);
+    assert.ok(c.values.points > 0);
+
+    holder.kill('SIGTERM');
+    await exited;
+    const after = await get('/api/heatmap?unit=ti');
+    assert.equal(after.store, null);
+    assert.ok(after.snapshotAt > 0);
+    assert.deepEqual(after.counts, { missing: 0, pending: 0, running: 0, done: 1, failed: 1, stale: 1 });
+  } finally {
+    await app.close();
+  }
+});
