@@ -96,16 +96,17 @@ try {
 
   const feature = base.columns.find((c) => c.role === 'feature')!.name;
   const chartUrl = (w: number) => `/api/chart?pair=EURUSD&feature=${feature}&from=2024-01&to=2025-01&width=${w}`;
-  const cold = (await get(chartUrl(1600))).json() as { serverMs: number; values: { points: number; files: number } };
-  const warm: number[] = [];
-  for (const w of [1599, 1601, 1200]) warm.push(((await get(chartUrl(w))).json() as { serverMs: number }).serverMs);
+  type Chart = { serverMs: number; featureMs: number; priceMs: number; values: { points: number; files: number } };
+  const cold = (await get(chartUrl(1600))).json() as Chart;
+  const warm: Chart[] = [];
+  for (const w of [1599, 1601, 1200]) warm.push((await get(chartUrl(w))).json() as Chart);
   await app.close();
 
   console.log(`server start (fold ${runs.runs.length} run logs, ${365 * (2 * 28 * 6 + 2 * 2 + 2)} lines): ${t(startMs)}`);
   console.log(`first page (/, 4 assets, /api/runs with a year of runs): ${t(firstPageMs)} (target < 1000 ms); /api/runs again: ${t(runsWarmMs)}`);
   console.log(`heatmap of base (28 pairs × 12 months, store snapshot): ${t(heatmapMs)}`);
   console.log(`chart of ${feature}, EURUSD 2024 (${cold.values.points} values from ${cold.values.files} files of ${base.columns.length} columns) + price, 1600 px: ` +
-    `cold ${t(cold.serverMs)}, warm ${warm.map(t).join(' / ')} server time (target < 500 ms)`);
+    `cold ${t(cold.serverMs)} (feature ${t(cold.featureMs)}, price ${t(cold.priceMs)}); then ${warm.map((c) => `${t(c.serverMs)} (${t(c.featureMs)} + ${t(c.priceMs)})`).join(', ')} server time (target < 500 ms)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -211,7 +211,7 @@ async function drawChart(box, status, pair, feature, from, to) {
   status.textContent = `${d.unit} · ${fmtNum(d.values.points)} values in ${d.values.t.length} buckets from ${d.values.files} files · server ${fmtMs(d.serverMs)}${d.priceNote ? ` · ${d.priceNote}` : ''}`;
   if (plot) plot.destroy();
   box.textContent = '';
-  plot = new uPlot({ width, height: 380, series, scales: { f: {}, p: {} },
+  plot = new uPlot({ width, height: 380, series, scales: { f: {}, p: {} }, tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
     axes: [{}, { scale: 'f', label: feature }, { scale: 'p', side: 1, label: `${pair} close`, grid: { show: false } }] }, data, box);
   window.__bqxChart.drawn = plot.data.map((s) => Array.from(s));
 }
