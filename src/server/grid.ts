@@ -120,7 +120,6 @@ function overlayLive(unit: Unit, live: RunView, cell: (p: string, m: string) => 
     const c = cell(p.pair, p.month);
     c.state = p.state;
     c.attempts = p.attempts || c.attempts;
-    c.worker = 'main'; // the local pool; a distributed worker will name itself in the log
     if (p.state === 'done') Object.assign(c, { ms: p.ms, rows: p.rows, note: `run ${live.id}`, error: null });
     if (p.state === 'failed') c.error = p.error;
   }

@@ -39,7 +39,7 @@ export interface RunView {
   /** Time of the last event (the log carries no heartbeat: a task in flight writes nothing). */
   lastEventAt: number;
   finishedAt: number | null;
-  /** 'running' until run-done; 'ended' when a newer run started without this one finishing (killed). */
+  /** 'running' until run-done; 'ended' when it will never finish: a newer run started, or no process holds the store. */
   status: 'running' | 'done' | 'failed' | 'interrupted' | 'ended';
   units: UnitProgress[];
   partitions: Map<string, PartitionEvents>;
@@ -171,6 +171,12 @@ export class RunLogs {
 
   get(id: string): RunView | undefined {
     return this.tails.get(id)?.run;
+  }
+
+  /** Marks a run that will write no more (its process is gone) as ended. */
+  markEnded(id: string): void {
+    const run = this.get(id);
+    if (run?.status === 'running') run.status = 'ended';
   }
 
   /** The newest run when it has not finished. */

@@ -90,7 +90,12 @@ export class StoreSnapshots {
 
   constructor(private readonly path: string) {}
 
-  /** The freshest snapshot allowed: re-read when the file changed and `mayOpen` (no live run). */
+  /** When the current snapshot was read (0: never). */
+  get takenAt(): number {
+    return this.current?.takenAt ?? 0;
+  }
+
+  /** The freshest snapshot allowed: re-read when the file changed and `mayOpen`. */
   get(mayOpen: boolean): Promise<SnapshotState> {
     const stamp = fileStamp(this.path);
     if (stamp === null) return Promise.resolve({ snapshot: this.current, unavailable: 'no store yet' });

@@ -9,6 +9,9 @@ import { RunLogs, runRates, type RunView } from './runlog.ts';
 import { StoreSnapshots, type SnapshotState } from './snapshot.ts';
 import type { RunRecord } from '../store/types.ts';
 
+/** How often a logged live run is checked for a holder of the store. */
+export const LIVENESS_PROBE_MS = 5000;
+
 export class DashboardState {
   readonly storePath: string;
   readonly logs: RunLogs;
@@ -17,6 +20,7 @@ export class DashboardState {
   readonly reports: Reports;
   readonly reg: Registry;
   readonly units: Unit[];
+  private lastProbe = 0;
 
   constructor(readonly dataDir: string) {
     this.storePath = join(dataDir, 'bqx.duckdb');
@@ -37,9 +41,22 @@ export class DashboardState {
     return this.units.find((u) => u.columns.some((c) => c.name === name));
   }
 
-  /** The store as last read; re-read only when it changed and no run is live (a live run holds it). */
-  snapshot(): Promise<SnapshotState> {
-    return this.snapshots.get(!this.logs.live());
+  /**
+   * The store as last read; re-read when it changed. While a run is logged as live it holds the store,
+   * so a read is only tried every LIVENESS_PROBE_MS: if it succeeds, no process holds the store and the
+   * logged run died without its run-done (a killed process writes nothing more to its log).
+   */
+  async snapshot(): Promise<SnapshotState> {
+    const live = this.logs.live();
+    const probe = !live || Date.now() - this.lastProbe >= LIVENESS_PROBE_MS;
+    if (live && probe) this.lastProbe = Date.now();
+    const before = this.snapshots.takenAt;
+    const state = await this.snapshots.get(probe);
+    if (live && state.unavailable === null && this.snapshots.takenAt !== before) {
+      this.logs.poll(); // a run-done written meanwhile wins over the probe
+      if (this.logs.live()?.id === live.id) this.logs.markEnded(live.id);
+    }
+    return state;
   }
 
   isImplemented(feature: string): boolean {

@@ -200,7 +200,7 @@ test('a live run: running and pending cells, ETA, and the older run unchanged', 
   const id = '20240802T000000-bbbbbbbb';
   const log = join(dir, 'runs', `${id}.jsonl`);
   const t0 = Date.now() - 10_000;
-  logLine(log, t0, { type: 'plan', runId: id, units: [{ unit: 'ti', total: 3, todo: 2 }] });
+  logLine(log, t0, { type: 'plan', runId: id, units: [{ unit: 'ti', total: 3, todo: 2 }, { unit: 'base', total: 3, todo: 3 }] });
   logLine(log, t0 + 1000, { type: 'task-start', unit: 'ti', pair: 'GBPUSD', month: '2024-07', attempt: 1 });
   logLine(log, t0 + 3000, { type: 'task-done', unit: 'ti', pair: 'GBPUSD', month: '2024-07', rows: 1440, ms: 2000 });
   logLine(log, t0 + 3000, { type: 'task-start', unit: 'ti', pair: 'GBPUSD', month: '2024-08', attempt: 1 });
@@ -208,13 +208,16 @@ test('a live run: running and pending cells, ETA, and the older run unchanged', 
   assert.equal(runs.live, id);
   const live = runs.runs[0];
   assert.equal(live.status, 'running');
-  assert.deepEqual(live.partitions, { todo: 2, done: 1, failed: 0, running: 1 });
-  assert.ok(live.etaMs > 0 && live.etaMs < 60_000, String(live.etaMs)); // one of two done in ~10 s
+  assert.deepEqual(live.partitions, { todo: 5, done: 1, failed: 0, running: 1 });
+  assert.ok(live.etaMs > 30_000 && live.etaMs < 60_000, String(live.etaMs)); // one of five done in ~10 s: ~40 s to go
   const g = (await get('/api/heatmap?unit=ti')).body;
   const cell = (p: string, m: string) => g.cells.find((c: any) => c.pair === p && c.month === m);
   assert.equal(cell('GBPUSD', '2024-08').state, 'running');
   assert.equal(cell('GBPUSD', '2024-07').state, 'done');
   assert.equal(cell('EURUSD', '2024-07').state, 'done');
+  const b0 = (await get('/api/heatmap?unit=base')).body; // planned, not started: pending
+  assert.deepEqual(b0.counts, { missing: 0, pending: 3, running: 0, done: 0, failed: 0, stale: 0 });
+  assert.match(b0.cells[0].note, new RegExp(`planned by run ${id}`));
   // a chart during the live run: values from the lake; the store is not opened, so a price read
   // before serves (runs never write bars) and a pair not read yet has none
   const c = (await get(`/api/chart?pair=EURUSD&feature=${FEATURE}&width=20`)).body;
