@@ -4,6 +4,7 @@ import { PAIR_NAMES } from '../core/currencies.ts';
 import { monthEnd, monthStart } from '../core/time.ts';
 import { CHECK_IDS } from '../validate/types.ts';
 import { bucketArrays } from './chart.ts';
+import { BUSY } from './snapshot.ts';
 import { buildGrid, lakeFiles, partitionDetail } from './grid.ts';
 import { HttpError, Query } from './params.ts';
 import { filterReport } from './reports.ts';
@@ -55,7 +56,7 @@ export function registerApi(app: FastifyInstance, s: DashboardState): void {
     const unit = s.unit(q.oneOf('unit', unitNames) ?? unitNames[0]!)!;
     s.logs.poll();
     const { snapshot, unavailable } = await s.snapshot();
-    const grid = buildGrid(s.dataDir, unit, snapshot, s.logs.live());
+    const grid = buildGrid(s.dataDir, unit, snapshot, s.logs.runs());
     return { ...grid, live: s.logs.live()?.id ?? null, snapshotAt: snapshot?.takenAt ?? null, store: unavailable };
   });
 
@@ -124,7 +125,7 @@ export function registerApi(app: FastifyInstance, s: DashboardState): void {
     const t2 = performance.now();
     return {
       pair, feature, unit: unit.name, from, to, width, values, price,
-      priceNote: price ? null : 'price not read yet: a run holds the store',
+      priceNote: price ? null : `price not read yet: ${BUSY}`,
       serverMs: t2 - t0, featureMs: t1 - t0, priceMs: t2 - t1,
     };
   });

@@ -17,6 +17,8 @@ export interface ServerOptions {
   readonly token?: string;
   /** How often the event stream looks for new run events (ms). */
   readonly pollMs?: number;
+  /** The store is read only once its file has been unchanged this long (ms; see StoreSnapshots). */
+  readonly storeQuietMs?: number;
 }
 
 const require = createRequire(import.meta.url);
@@ -30,7 +32,7 @@ const ASSETS: Record<string, { path: string; type: string }> = {
 };
 
 export async function buildServer(opts: ServerOptions): Promise<{ app: FastifyInstance; state: DashboardState }> {
-  const state = new DashboardState(opts.dataDir);
+  const state = new DashboardState(opts.dataDir, opts.storeQuietMs);
   // Fold the run history and read the store (unless a run holds it) before the first request.
   state.logs.poll();
   await state.snapshot();

@@ -67,7 +67,13 @@ export interface Grid {
   readonly counts: Record<CellState, number>;
 }
 
-export function buildGrid(dataDir: string, unit: Unit, snap: Snapshot | null, live: RunView | undefined): Grid {
+/**
+ * `runs`: the run logs, newest first. Runs with events after the snapshot was taken are laid over it
+ * (oldest first), so the grid is current while the store cannot be read; the live run's planned
+ * partitions show as pending.
+ */
+export function buildGrid(dataDir: string, unit: Unit, snap: Snapshot | null, runs: readonly RunView[]): Grid {
+  const live = runs[0]?.status === 'running' ? runs[0] : undefined;
   const cells = new Map<string, Cell>();
   const cell = (pair: string, month: string) => {
     const k = `${pair}|${month}`;
@@ -100,7 +106,8 @@ export function buildGrid(dataDir: string, unit: Unit, snap: Snapshot | null, li
       Object.assign(c, { state: 'pending', note: 'was running when its run ended' });
     } else c.state = m.status;
   }
-  if (live) overlayLive(unit, live, cell, cells);
+  const since = snap?.takenAt ?? -Infinity;
+  for (const run of runs.filter((r) => r === live || r.lastEventAt >= since).reverse()) overlayRun(unit, run, run === live, cell, cells);
   const pairs = [...new Set([...cells.values()].map((c) => c.pair))].sort();
   const months = [...new Set([...cells.values()].map((c) => c.month))].sort();
   const list = [...cells.values()].sort((a, b) => (a.pair === b.pair ? (a.month < b.month ? -1 : 1) : a.pair < b.pair ? -1 : 1));
@@ -109,18 +116,18 @@ export function buildGrid(dataDir: string, unit: Unit, snap: Snapshot | null, li
   return { unit: unit.name, kind: unit.kind, pairs, months, cells: list, counts };
 }
 
-/** The live run: its events win; partitions it will still compute show as pending. */
-function overlayLive(unit: Unit, live: RunView, cell: (p: string, m: string) => Cell, cells: Map<string, Cell>): void {
-  const planned = live.units.find((u) => u.unit === unit.name);
-  if (planned && planned.todo > 0) {
-    for (const c of cells.values()) if (c.state !== 'done') Object.assign(c, { state: 'pending', note: `planned by run ${live.id}` });
+/** A run's events win over the snapshot; when it is live, partitions it will still compute show as pending. */
+function overlayRun(unit: Unit, run: RunView, live: boolean, cell: (p: string, m: string) => Cell, cells: Map<string, Cell>): void {
+  const planned = run.units.find((u) => u.unit === unit.name);
+  if (live && planned && planned.todo > 0) {
+    for (const c of cells.values()) if (c.state !== 'done') Object.assign(c, { state: 'pending', note: `planned by run ${run.id}` });
   }
-  for (const p of live.partitions.values()) {
+  for (const p of run.partitions.values()) {
     if (p.unit !== unit.name) continue;
     const c = cell(p.pair, p.month);
     c.state = p.state;
     c.attempts = p.attempts || c.attempts;
-    if (p.state === 'done') Object.assign(c, { ms: p.ms, rows: p.rows, note: `run ${live.id}`, error: null });
+    if (p.state === 'done') Object.assign(c, { ms: p.ms, rows: p.rows, note: `run ${run.id}`, error: null });
     if (p.state === 'failed') c.error = p.error;
   }
 }

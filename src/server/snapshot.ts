@@ -65,44 +65,58 @@ async function readSnapshot(path: string): Promise<Snapshot> {
   });
 }
 
-/** The file's identity for change detection: size and mtime of the database and its WAL. */
-function fileStamp(path: string): string | null {
-  const stamp = (p: string) => {
+/** The file's identity for change detection (size and mtime of the database and its WAL) and its last change. */
+function fileStamp(path: string): { key: string; changedAt: number } | null {
+  const stat = (p: string) => {
     try {
-      const s = statSync(p);
-      return `${s.size}:${s.mtimeMs}`;
+      return statSync(p);
     } catch {
-      return '-';
+      return null;
     }
   };
-  const db = stamp(path);
-  return db === '-' ? null : `${db}/${stamp(`${path}.wal`)}`;
+  const db = stat(path);
+  if (!db) return null;
+  const wal = stat(`${path}.wal`);
+  return { key: `${db.size}:${db.mtimeMs}/${wal ? `${wal.size}:${wal.mtimeMs}` : '-'}`, changedAt: Math.max(db.mtimeMs, wal?.mtimeMs ?? 0) };
 }
 
 const CLOSES_KEPT = 4;
+/** After a failed open (the file was held), no new attempt for this long. */
+const RETRY_MS = 5000;
+export const BUSY = 'the store is busy (a run holds it or has just written it)';
 
 export class StoreSnapshots {
   private current: Snapshot | null = null;
   private stamp: string | null = null;
   private unavailable: string | null = 'not read yet';
   private pending: Promise<SnapshotState> | null = null;
+  private retryAt = 0;
   private readonly closeCache = new Map<string, { stamp: string; data: { ts: Float64Array; close: Float64Array } }>();
 
-  constructor(private readonly path: string) {}
+  /**
+   * `quietMs`: the file is opened only once it has not changed for this long. A command that closes
+   * the store and opens it again (run, then validate, then export) writes it on close, so the
+   * dashboard stays out of that gap instead of taking the lock the command is about to ask for.
+   */
+  constructor(private readonly path: string, private readonly quietMs = 2000) {}
 
   /** When the current snapshot was read (0: never). */
   get takenAt(): number {
     return this.current?.takenAt ?? 0;
   }
 
-  /** The freshest snapshot allowed: re-read when the file changed and `mayOpen`. */
+  private mayOpenNow(stamp: { changedAt: number }): boolean {
+    const now = Date.now();
+    return now - stamp.changedAt >= this.quietMs && now >= this.retryAt;
+  }
+
+  /** The freshest snapshot allowed: re-read when the file changed, `mayOpen`, and the file is quiet. */
   get(mayOpen: boolean): Promise<SnapshotState> {
     const stamp = fileStamp(this.path);
     if (stamp === null) return Promise.resolve({ snapshot: this.current, unavailable: 'no store yet' });
-    if (stamp === this.stamp || !mayOpen) {
-      return Promise.resolve({ snapshot: this.current, unavailable: stamp === this.stamp ? null : this.unavailable ?? 'a run holds the store' });
-    }
-    this.pending ??= this.refresh(stamp).finally(() => { this.pending = null; });
+    if (stamp.key === this.stamp) return Promise.resolve({ snapshot: this.current, unavailable: null });
+    if (!mayOpen || !this.mayOpenNow(stamp)) return Promise.resolve({ snapshot: this.current, unavailable: BUSY });
+    this.pending ??= this.refresh(stamp.key).finally(() => { this.pending = null; });
     return this.pending;
   }
 
@@ -113,12 +127,15 @@ export class StoreSnapshots {
   async closes(pair: string, mayOpen: boolean): Promise<{ ts: Float64Array; close: Float64Array } | null> {
     const stamp = fileStamp(this.path);
     const hit = this.closeCache.get(pair);
-    if (hit && hit.stamp === stamp) return hit.data;
-    if (!mayOpen || stamp === null) return hit?.data ?? null;
+    if (hit && hit.stamp === stamp?.key) return hit.data;
+    if (!mayOpen || stamp === null || !this.mayOpenNow(stamp)) return hit?.data ?? null;
     const data = await readCloses(this.path, pair);
-    if (!data) return hit?.data ?? null;
+    if (!data) {
+      this.retryAt = Date.now() + RETRY_MS;
+      return hit?.data ?? null;
+    }
     this.closeCache.delete(pair);
-    this.closeCache.set(pair, { stamp, data });
+    this.closeCache.set(pair, { stamp: stamp.key, data });
     if (this.closeCache.size > CLOSES_KEPT) this.closeCache.delete(this.closeCache.keys().next().value!);
     return data;
   }
@@ -130,7 +147,8 @@ export class StoreSnapshots {
       this.unavailable = null;
     } catch (e) {
       if (!isLockError(e)) throw e;
-      this.unavailable = 'a run holds the store';
+      this.unavailable = BUSY;
+      this.retryAt = Date.now() + RETRY_MS;
     }
     return { snapshot: this.current, unavailable: this.unavailable };
   }

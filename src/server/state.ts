@@ -22,10 +22,10 @@ export class DashboardState {
   readonly units: Unit[];
   private lastProbe = 0;
 
-  constructor(readonly dataDir: string) {
+  constructor(readonly dataDir: string, storeQuietMs?: number) {
     this.storePath = join(dataDir, 'bqx.duckdb');
     this.logs = new RunLogs(dataDir);
-    this.snapshots = new StoreSnapshots(this.storePath);
+    this.snapshots = new StoreSnapshots(this.storePath, storeQuietMs);
     this.lake = new LakeReader(dataDir);
     this.reports = new Reports(dataDir);
     this.reg = registry();

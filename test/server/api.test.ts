@@ -16,7 +16,7 @@ let app: FastifyInstance;
 
 before(async () => {
   await buildFixture(dir);
-  ({ app } = await buildServer({ dataDir: dir }));
+  ({ app } = await buildServer({ dataDir: dir, storeQuietMs: 0 }));
 });
 after(async () => app?.close());
 
@@ -225,7 +225,7 @@ test('a live run: running and pending cells, ETA, and the older run unchanged', 
   assert.deepEqual({ t: c.price.t, min: c.price.min, max: c.price.max }, reference(b.ts, b.close, c.from, c.to, 20));
   const g2 = (await get(`/api/chart?pair=GBPUSD&feature=${FEATURE}&width=20`)).body;
   assert.equal(g2.price, null);
-  assert.match(g2.priceNote, /a run holds the store/);
+  assert.match(g2.priceNote, /the store is busy/);
   assert.deepEqual(g2.values.min, [1]);
   logLine(log, t0 + 9000, { type: 'run-done', runId: id, status: 'done', wallMs: 9000 });
   assert.equal((await get('/api/runs')).body.live, null);

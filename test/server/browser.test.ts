@@ -1,6 +1,7 @@
 // End to end in a real headless Chromium: the dashboard open while `bqx run` computes a small synthetic
 // market in another process; the heatmap fills, a partition opens, a feature chart draws, and the drawn
-// series equals min/max buckets computed here from the lake file. Saves a screenshot.
+// series equals min/max buckets computed here from the lake file. Saves a screenshot. (Page functions
+// are passed as functions: the page's CSP forbids eval, so playwright's string form cannot run.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -45,7 +46,7 @@ test('the dashboard during a live run: heatmap fills, partition detail, feature 
     await page.waitForSelector('#heatmap td.cell');
 
     // Watch the heatmap while the run goes: a partition shows running (or done) before the run ends.
-    await page.waitForFunction("document.getElementById('live').textContent.startsWith('live:')", undefined, { timeout: 120_000 });
+    await page.waitForFunction(() => (globalThis as any).document.getElementById('live').textContent.startsWith('live:'), undefined, { timeout: 120_000 });
     const seen = new Set<string>();
     while (!finished) {
       for (const s of await cellStates(page)) seen.add(s.split(':')[1]!);
@@ -55,13 +56,14 @@ test('the dashboard during a live run: heatmap fills, partition detail, feature 
     assert.ok(!finished || seen.has('running'), `the run ended before the page showed it live (seen ${[...seen]})`);
     assert.ok(seen.has('running'), `states seen while live: ${[...seen]}`);
     assert.equal(await exited, 0, runStderr);
-    await page.waitForFunction(`[...document.querySelectorAll('#heatmap td.cell')].filter((td) => td.dataset.state === 'done').length === ${PAIRS.length}`,
-      undefined, { timeout: 30_000 });
+    await page.waitForFunction((n) => [...(globalThis as any).document.querySelectorAll('#heatmap td.cell')].filter((td: any) => td.dataset.state === 'done').length === n,
+      PAIRS.length, { timeout: 30_000 });
     assert.deepEqual((await cellStates(page)).sort(), PAIRS.map((p) => `${p}:done`).sort());
 
     // Open a partition.
     await page.click('#heatmap td.cell[data-pair="EURUSD"]');
-    await page.waitForSelector('#partition');
+    // The manifest shows once the store is quiet after the run (the page retries while it is busy).
+    await page.waitForFunction(() => /status\s*done/.test((globalThis as any).document.getElementById('partition')?.textContent ?? ''), undefined, { timeout: 30_000 });
     const detail = await page.textContent('#partition');
     assert.match(detail!, /base · EURUSD · 2024-07/);
     assert.match(detail!, /status\s*done/);
@@ -74,8 +76,8 @@ test('the dashboard during a live run: heatmap fills, partition detail, feature 
     const base = buildUnits(registry()).find((u) => u.name === 'base')!;
     const feature = base.columns.find((c) => c.role === 'feature' && c.name.startsWith('ret_'))?.name ?? base.columns[0]!.name;
     await page.goto(`${url}/?view=chart&pair=EURUSD&feature=${feature}`);
-    await page.waitForFunction('window.__bqxChart?.drawn !== undefined', undefined, { timeout: 30_000 });
-    const chart = await page.evaluate('window.__bqxChart') as any;
+    await page.waitForFunction(() => (globalThis as any).__bqxChart?.drawn !== undefined, undefined, { timeout: 30_000 });
+    const chart = await page.evaluate(() => (globalThis as any).__bqxChart);
     const file = await readParquetColumns(partitionPath(dir, 'base', 'EURUSD', '2024-07'), [feature]);
     const v = file.columns.get(feature)!;
     const lo = new Map<number, number>();

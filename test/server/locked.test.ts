@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildServer } from '../../src/server/app.ts';
+import { BUSY } from '../../src/server/snapshot.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { LIVENESS_PROBE_MS } from '../../src/server/state.ts';
 import { buildFixture, logLine, RUN_A } from './fixture.ts';
@@ -32,21 +33,21 @@ test('a store held by another process: logs and lake served, store read once rel
   const log = join(dir, 'runs', `${RUN_C}.jsonl`);
   logLine(log, Date.now(), { type: 'plan', runId: RUN_C, units: [{ unit: 'ti', total: 3, todo: 1 }] });
   logLine(log, Date.now(), { type: 'task-start', unit: 'ti', pair: 'GBPUSD', month: '2024-08', attempt: 1 });
-  const { app } = await buildServer({ dataDir: dir });
+  const { app } = await buildServer({ dataDir: dir, storeQuietMs: 0 });
   try {
     const get = async (url: string) => (await app.inject({ method: 'GET', url })).json() as any;
     const runs = await get('/api/runs');
-    assert.equal(runs.store, 'a run holds the store');
+    assert.equal(runs.store, BUSY);
     assert.equal(runs.live, RUN_C);
     assert.deepEqual(runs.runs.map((r: any) => [r.id, r.source, r.status]), [[RUN_C, 'log', 'running'], [RUN_A, 'log', 'failed']]);
     const g = await get('/api/heatmap?unit=ti');
-    assert.equal(g.store, 'a run holds the store');
+    assert.equal(g.store, BUSY);
     assert.equal(g.snapshotAt, null);
     const states = Object.fromEntries(g.cells.map((c: any) => [`${c.pair}|${c.month}`, [c.state, c.note]]));
     assert.deepEqual(states, {
-      'EURUSD|2024-07': ['done', 'lake file (store not readable)'],
+      'EURUSD|2024-07': ['done', `run ${RUN_A}`], // the logs tell more than the lake
       'GBPUSD|2024-07': ['done', 'lake file (store not readable)'],
-      'GBPUSD|2024-08': ['running', null],
+      'GBPUSD|2024-08': ['running', `planned by run ${RUN_C}`],
     });
     const c = await get('/api/chart?pair=EURUSD&feature=rsi_idx_w60&width=10');
     assert.equal(c.price, null);

@@ -16,7 +16,7 @@ let app: FastifyInstance;
 
 before(async () => {
   await buildFixture(dir);
-  ({ app } = await buildServer({ dataDir: dir, token: TOKEN }));
+  ({ app } = await buildServer({ dataDir: dir, token: TOKEN, storeQuietMs: 0 }));
 });
 after(async () => app?.close());
 

@@ -109,6 +109,7 @@ async function viewHeatmap() {
     const [pair, month] = sel.split('|');
     out.push(partitionPanel(await api(`/api/partition?unit=${encodeURIComponent(unit)}&pair=${encodeURIComponent(pair)}&month=${encodeURIComponent(month)}`)));
   }
+  if (g.store && !g.live) refreshSoon(3000); // the store will be readable once the command lets go of it
   return out;
 }
 
@@ -239,6 +240,9 @@ window.addEventListener('popstate', render);
 
 // Live updates: a run event refreshes the runs and partitions views (at most once a second).
 let pending = null;
+function refreshSoon(ms) {
+  if (!pending) pending = setTimeout(() => { pending = null; render(); }, ms);
+}
 function setLive(id) {
   const el = document.getElementById('live');
   el.textContent = id ? `live: ${id}` : 'no live run';
@@ -250,6 +254,6 @@ events.addEventListener('run', (e) => {
   const r = JSON.parse(e.data);
   setLive(r.status === 'running' ? r.id : null);
   const view = params().get('view') || 'runs';
-  if ((view === 'runs' || view === 'heatmap') && !pending) pending = setTimeout(() => { pending = null; render(); }, 1000);
+  if (view === 'runs' || view === 'heatmap') refreshSoon(1000);
 });
 render();
