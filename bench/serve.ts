@@ -72,6 +72,7 @@ try {
     writeParquetFile(partitionPath(dir, 'base', 'EURUSD', month), { ts, columns: base.columns.map((c, k) => [c.name, close.map((x) => x * (k + 1))] as const) });
   }
 
+  await new Promise((resolve) => setTimeout(resolve, 2100)); // the server opens the store once it is quiet for 2 s
   const s0 = performance.now();
   const { app, state } = await buildServer({ dataDir: dir });
   await app.ready();

@@ -69,3 +69,18 @@ test('a store held by another process: logs and lake served, store read once rel
     await app.close();
   }
 });
+
+test('the store is opened only once its file has been quiet for the configured time', async () => {
+  const dir = tempDir('bqx-serve-quiet-');
+  const path = join(dir, 'bqx.duckdb');
+  const { openStore } = await import('../../src/store/duckdb.ts');
+  await (await openStore(path)).close(); // just written
+  const { StoreSnapshots } = await import('../../src/server/snapshot.ts');
+  const patient = new StoreSnapshots(path, 60_000);
+  assert.deepEqual(await patient.get(true), { snapshot: null, unavailable: BUSY });
+  const eager = new StoreSnapshots(path, 0);
+  const s = await eager.get(true);
+  assert.equal(s.unavailable, null);
+  assert.deepEqual(s.snapshot?.manifests, []);
+  assert.deepEqual(await eager.get(false), s); // unchanged file: the same snapshot without opening it
+});
