@@ -42,7 +42,7 @@ const fmtTime = (t) => t ? new Date(t).toISOString().slice(0, 19).replace('T', '
 const fmtNum = (n) => n === null || n === undefined ? '–' : Math.round(n).toLocaleString('en');
 function select(name, options, value, onchange) {
   return h('select', { name, onchange: (e) => onchange(e.target.value) },
-    h('option', { value: '' }, `all ${name}s`), options.map((o) => h('option', { value: o, selected: o === value }, o)));
+    h('option', { value: '' }, `all ${name === 'family' ? 'families' : `${name}s`}`), options.map((o) => h('option', { value: o, selected: o === value }, o)));
 }
 function progressBar(u) {
   const pct = (n) => `${u.todo ? (100 * n) / u.todo : 0}%`;
@@ -69,7 +69,7 @@ function runPanel(r) {
 async function viewRuns() {
   const data = await api('/api/runs');
   const p = params();
-  const chosen = p.get('run') || data.live;
+  const chosen = p.get('run') || data.live || (data.runs[0] && data.runs[0].id);
   const out = [];
   if (data.store) out.push(h('div', { class: 'muted' }, `store: ${data.store} — showing the run logs`));
   if (chosen) out.push(runPanel(await api(`/api/runs/${encodeURIComponent(chosen)}`)));
@@ -145,10 +145,10 @@ async function viewValidation() {
       r.summary.map((s) => h('tr', {}, h('td', { title: s.title }, s.check), h('td', { class: `outcome-${s.status}` }, s.status),
         [s.checked, s.failed, s.targets, s.unavailable, s.info].map((n) => h('td', { class: 'num' }, n))))),
     h('h2', {}, `Findings (${r.findings.length})`),
-    h('table', { id: 'findings' }, r.findings.slice(0, 500).map((f) => h('tr', {}, h('td', { class: `outcome-${f.outcome}` }, f.outcome), h('td', {}, f.check),
+    h('table', { id: 'findings' }, h('tr', {}, ['outcome', 'check', 'feature', 'family', 'partition', 'message'].map((x) => h('th', {}, x))), r.findings.slice(0, 500).map((f) => h('tr', {}, h('td', { class: `outcome-${f.outcome}` }, f.outcome), h('td', {}, f.check),
       h('td', {}, f.feature || ''), h('td', {}, f.family || ''), h('td', {}, [f.unit, f.pair, f.month].filter(Boolean).join(' ')), h('td', {}, f.message)))),
     h('h2', {}, `Features (${r.features.length})`),
-    h('table', {}, r.features.slice(0, 800).map((f) => h('tr', {}, h('td', {}, f.name), h('td', {}, f.family), h('td', {}, f.unit),
+    h('table', {}, h('tr', {}, ['feature', 'family', 'unit', 'results', 'non-null'].map((x) => h('th', {}, x))), r.features.slice(0, 800).map((f) => h('tr', {}, h('td', {}, f.name), h('td', {}, f.family), h('td', {}, f.unit),
       h('td', {}, Object.entries(f.results).map(([k, v]) => `${k}:${v}`).join(' ')), h('td', { class: 'num' }, f.nonNull === null ? '–' : f.nonNull.toFixed(4))))),
   ];
 }
