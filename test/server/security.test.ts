@@ -3,12 +3,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
 import { authorized, isLoopback, presentedToken, tokenMatches } from '../../src/server/auth.ts';
 import { bqx } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { buildFixture } from './fixture.ts';
+import { buildFixture, logLine } from './fixture.ts';
 
 const TOKEN = 's3cret-token-Zq81';
 const dir = tempDir('bqx-serve-sec-');
@@ -57,7 +58,7 @@ test('opening the page with ?token= trades it for an HttpOnly cookie and drops i
   assert.ok(!page.body.includes(TOKEN));
 });
 
-test('the event stream over real HTTP: refused without the token, streams with it', async () => {
+test('the event stream over real HTTP: refused without the token, streams run updates with it', async () => {
   const addr = await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
   assert.equal((await fetch(`${addr}/api/events`)).status, 401);
@@ -69,6 +70,15 @@ test('the event stream over real HTTP: refused without the token, streams with i
   let text = '';
   while (!text.includes('event: hello')) text += new TextDecoder().decode((await reader.read()).value);
   assert.match(text, /event: hello\ndata: \{"live":null\}/);
+  // A run appending to its log is pushed as a run event with its summary.
+  const id = '20240804T000000-dddddddd';
+  logLine(join(dir, 'runs', `${id}.jsonl`), Date.now(), { type: 'plan', runId: id, units: [{ unit: 'ti', total: 3, todo: 3 }] });
+  while (!text.includes(`"id":"${id}"`)) text += new TextDecoder().decode((await reader.read()).value);
+  const event = text.slice(text.indexOf('event: run'));
+  const data = JSON.parse(event.slice(event.indexOf('data: ') + 6, event.indexOf('\n\n')));
+  assert.equal(data.id, id);
+  assert.equal(data.status, 'running');
+  assert.deepEqual(data.partitions, { todo: 3, done: 0, failed: 0, running: 0 });
   ctl.abort();
 });
 
