@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<CommandSpec>> = {
   features: async () => (await import('./commands/features.ts')).features,
   runs: async () => (await import('./commands/runs.ts')).runs,
   plan: async () => (await import('./commands/plan.ts')).plan,
+  serve: async () => (await import('./commands/serve.ts')).serve,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -29,6 +30,7 @@ const SUMMARIES: Record<string, string> = {
   features: 'list the feature catalog with definitions, lookbacks and implementation status',
   runs: 'run records: per stage partitions, rows, bytes, wall and core time; estimate vs actual',
   plan: 'estimate time and cost of a run on a machine type from measured throughput',
+  serve: 'the dashboard: live runs, partition heatmaps, validation, catalog, feature charts (read-only)',
 };
 
 function usage(): string {
