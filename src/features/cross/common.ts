@@ -40,7 +40,7 @@ export function monthFamily(
   compute: (input: MonthInput, out: (pair: string, name: string) => Float64Array, ctx: ComputeContext) => void,
 ): Family {
   return {
-    name, stage, version: 1, partition: 'month', features,
+    name, stage, version: 2, partition: 'month', features,
     computeMonth: (input, out, ctx) => {
       compute(input, out, ctx);
       for (const [pair, frame] of input.pairs) maskPrefix(features, frame.n, (f) => out(pair, f));
@@ -54,7 +54,7 @@ export function pairFamily(
   compute: (frame: PairFrame, out: OutputColumn, ctx: ComputeContext) => void,
 ): Family {
   return {
-    name, stage, version: 1, partition: 'pair', features,
+    name, stage, version: 2, partition: 'pair', features,
     compute: (frame, out, ctx) => {
       compute(frame, out, ctx);
       maskPrefix(features, frame.n, out);

@@ -68,4 +68,4 @@ function compute(frame: PairFrame, out: OutputColumn): void {
   }
 }
 
-export const bb: Family = { name: 'bb', stage: 'base', version: 1, partition: 'pair', features, compute };
+export const bb: Family = { name: 'bb', stage: 'base', version: 2, partition: 'pair', features, compute };

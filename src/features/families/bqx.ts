@@ -93,4 +93,4 @@ function compute(frame: PairFrame, out: OutputColumn): void {
   }
 }
 
-export const bqx: Family = { name: 'bqx', stage: 'base', version: 1, partition: 'pair', features, compute };
+export const bqx: Family = { name: 'bqx', stage: 'base', version: 2, partition: 'pair', features, compute };

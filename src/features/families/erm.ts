@@ -81,4 +81,4 @@ function compute(frame: PairFrame, out: OutputColumn): void {
   }
 }
 
-export const erm: Family = { name: 'erm', stage: 'erm', version: 1, partition: 'pair', features, compute };
+export const erm: Family = { name: 'erm', stage: 'erm', version: 2, partition: 'pair', features, compute };

@@ -62,4 +62,4 @@ function compute(frame: PairFrame, out: OutputColumn): void {
   }
 }
 
-export const fib: Family = { name: 'fib', stage: 'base', version: 1, partition: 'pair', features, compute };
+export const fib: Family = { name: 'fib', stage: 'base', version: 2, partition: 'pair', features, compute };

@@ -64,4 +64,4 @@ function compute(frame: PairFrame, out: OutputColumn): void {
   }
 }
 
-export const ma: Family = { name: 'ma', stage: 'base', version: 1, partition: 'pair', features, compute };
+export const ma: Family = { name: 'ma', stage: 'base', version: 2, partition: 'pair', features, compute };

@@ -169,4 +169,4 @@ function rollSpread({ n, close }: PairFrame, col: OutputColumn): void {
   }
 }
 
-export const micro: Family = { name: 'micro', stage: 'base', version: 1, partition: 'pair', features, compute };
+export const micro: Family = { name: 'micro', stage: 'base', version: 2, partition: 'pair', features, compute };

@@ -84,4 +84,4 @@ function compute(frame: PairFrame, out: OutputColumn): void {
   }
 }
 
-export const reg: Family = { name: 'reg', stage: 'base', version: 1, partition: 'pair', features, compute };
+export const reg: Family = { name: 'reg', stage: 'base', version: 2, partition: 'pair', features, compute };

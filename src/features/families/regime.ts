@@ -242,4 +242,4 @@ function compute(frame: PairFrame, out: OutputColumn, ctx: ComputeContext): void
   ctx.note('hmm_fits', notes);
 }
 
-export const regime: Family = { name: 'regime', stage: 'regime', version: 2, partition: 'pair', features, compute };
+export const regime: Family = { name: 'regime', stage: 'regime', version: 3, partition: 'pair', features, compute };

@@ -72,4 +72,4 @@ function compute(frame: PairFrame, out: OutputColumn): void {
   }
 }
 
-export const stat: Family = { name: 'stat', stage: 'base', version: 1, partition: 'pair', features, compute };
+export const stat: Family = { name: 'stat', stage: 'base', version: 2, partition: 'pair', features, compute };

@@ -89,4 +89,4 @@ function compute(frame: PairFrame, out: OutputColumn): void {
   }
 }
 
-export const vol: Family = { name: 'vol', stage: 'base', version: 1, partition: 'pair', features, compute };
+export const vol: Family = { name: 'vol', stage: 'base', version: 2, partition: 'pair', features, compute };
