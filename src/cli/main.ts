@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<CommandSpec>> = {
   validate: async () => (await import('./commands/validate.ts')).validateCmd,
   export: async () => (await import('./commands/export.ts')).exportCmd,
   features: async () => (await import('./commands/features.ts')).features,
+  doctor: async () => (await import('./commands/doctor.ts')).doctorCmd,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -21,6 +22,7 @@ const SUMMARIES: Record<string, string> = {
   validate: 'check causality of every feature, completeness and quality (blocks export on failure)',
   export: 'write the data set as Parquet with manifest.json and catalog.json',
   features: 'list the feature catalog with definitions, lookbacks and implementation status',
+  doctor: 'check Node, disk, the store and the optional servers and tools, each with a fix',
 };
 
 function usage(): string {

@@ -10,6 +10,10 @@ import { progressSink } from '../progress.ts';
 import type { Config } from '../../core/config.ts';
 import { validate, validationGate, type ValidationReport } from '../../validate/index.ts';
 import { reportDir } from '../../validate/report.ts';
+import { assertDiskFits, runFootprint } from '../../pipeline/footprint.ts';
+
+/** How a run can write less, for the disk check's message. */
+export const RUN_REDUCE = ['fewer months or pairs (--months, --pairs)', 'another --data-dir on a larger disk'];
 
 export const RUN_OPTIONS = {
   stages: { type: 'string', description: `stages to run, comma-separated (${STAGES.join(', ')}); upstream stages they read are included`, default: 'all implemented', valueName: 'LIST' },
@@ -32,6 +36,8 @@ export function pairsFlag(args: ParsedArgs): string[] | undefined {
   });
 }
 
+const definedOnly = (sel: RunSelection): RunSelection => Object.fromEntries(Object.entries(sel).filter(([, v]) => v !== undefined));
+
 export function runSelection(args: ParsedArgs): RunSelection {
   const stages = list(args, 'stages');
   for (const s of stages ?? []) if (!(STAGES as readonly string[]).includes(s)) throw new UsageError(`--stages: unknown stage ${JSON.stringify(s)} (stages: ${STAGES.join(', ')})`);
@@ -41,9 +47,13 @@ export function runSelection(args: ParsedArgs): RunSelection {
   return { stages: stages as StageName[] | undefined, pairs, months };
 }
 
-/** Runs the pipeline with signal handling: SIGINT/SIGTERM leave tasks in flight pending. */
-export async function runWithSignals(cfg: Config, args: ParsedArgs, command: string): Promise<RunResult> {
-  const sel = runSelection(args);
+/**
+ * Runs the pipeline with signal handling: SIGINT/SIGTERM leave tasks in flight pending. Refuses up front
+ * when the partitions to compute would not fit the data directory's disk. `defaults` fills selections
+ * the flags leave open (bqx start's demo months).
+ */
+export async function runWithSignals(cfg: Config, args: ParsedArgs, command: string, defaults: RunSelection = {}): Promise<RunResult> {
+  const sel = { ...defaults, ...definedOnly(runSelection(args)) };
   const json = bool(args, 'json');
   const sink = progressSink(cfg.dataDir, { tty: process.stderr.isTTY === true && !json, quiet: bool(args, 'quiet') || json });
   const ac = new AbortController();
@@ -51,11 +61,15 @@ export async function runWithSignals(cfg: Config, args: ParsedArgs, command: str
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    return await withStore(cfg, (store) => runPipeline(store, {
-      dataDir: cfg.dataDir, ...sel, maxWorkers: int(args, 'max-workers', 1) ?? cfg.maxWorkers,
-      retries: int(args, 'retries') ?? cfg.retries, force: bool(args, 'force'), baselineTs: parseInstant(cfg.baseline),
-      onEvent: sink, signal: ac.signal, command,
-    }));
+    return await withStore(cfg, async (store) => {
+      const force = bool(args, 'force');
+      assertDiskFits(await runFootprint(store, { ...sel, force }, parseInstant(cfg.baseline)), cfg.dataDir, command, RUN_REDUCE);
+      return runPipeline(store, {
+        dataDir: cfg.dataDir, ...sel, maxWorkers: int(args, 'max-workers', 1) ?? cfg.maxWorkers,
+        retries: int(args, 'retries') ?? cfg.retries, force, baselineTs: parseInstant(cfg.baseline),
+        onEvent: sink, signal: ac.signal, command,
+      });
+    });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -71,9 +85,9 @@ export function printRunSummary(r: RunResult): void {
 }
 
 /** Stage 2.6 after a successful run: validates the run's scope, prints the verdict, returns it. */
-export async function validateRun(cfg: Config, args: ParsedArgs, r: RunResult): Promise<ValidationReport | null> {
+export async function validateRun(cfg: Config, args: ParsedArgs, r: RunResult, defaults: RunSelection = {}): Promise<ValidationReport | null> {
   if (r.status !== 'done' || bool(args, 'skip-validation')) return null;
-  const sel = runSelection(args);
+  const sel = { ...defaults, ...definedOnly(runSelection(args)) };
   const json = bool(args, 'json');
   if (r.units.every((u) => u.done === 0)) {
     // Nothing was computed: the latest validation still holds if it covers these exact data versions.
