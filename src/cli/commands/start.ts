@@ -3,13 +3,12 @@
 // what to do next.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { monthOf, monthRange, addMonths, WEEK_MS, type MonthKey } from '../../core/time.ts';
+import { addMonths, monthOf, monthRange, parseInstant, WEEK_MS, type MonthKey } from '../../core/time.ts';
 import { fmtBytes, sameFileSystem } from '../../core/disk.ts';
 import { registry, isImplemented } from '../../features/registry.ts';
 import { exportWide } from '../../pipeline/export.ts';
 import { assertDiskFits, exportFootprint, footprint, runFootprint, startFootprint, type Footprint } from '../../pipeline/footprint.ts';
 import { buildUnits } from '../../pipeline/units.ts';
-import { parseInstant } from '../../core/time.ts';
 import { bool, int, type CommandSpec, type ParsedArgs } from '../args.ts';
 import { configFrom, storePath, withStore } from '../context.ts';
 import type { Config } from '../../core/config.ts';
@@ -52,7 +51,7 @@ export const start: CommandSpec = {
   summary: 'The main job: generate a synthetic market if the store is empty (config generateMonths months of all 28 pairs, after the weeks of warm-up the stages need), run every implemented stage, validate (stage 2.6), export the wide Parquet data set, and print what was made and what to do next. Refuses up front when the data would not fit the disk.',
   options: {
     ...RUN_OPTIONS,
-    months: { ...RUN_OPTIONS.months, default: 'every month with bars except the warm-up weeks start generated' },
+    months: { ...RUN_OPTIONS.months, default: 'every month with bars except the warm-up month start generated (data-dir/demo.json)' },
     force: { type: 'boolean', description: 'recompute partitions even when they are up to date; with --skip-validation, also export data that no validation covers (marked unvalidated)' },
     'skip-validation': { type: 'boolean', description: 'do not validate after computing; the export then happens only when the latest validation still covers the data, or with --force (marked unvalidated)' },
     'generate-months': { type: 'string', description: 'months to generate when the store is empty', default: '1 (config generateMonths)', valueName: 'N' },
