@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<CommandSpec>> = {
   runs: async () => (await import('./commands/runs.ts')).runs,
   plan: async () => (await import('./commands/plan.ts')).plan,
   serve: async () => (await import('./commands/serve.ts')).serve,
+  doctor: async () => (await import('./commands/doctor.ts')).doctorCmd,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -31,6 +32,7 @@ const SUMMARIES: Record<string, string> = {
   runs: 'run records: per stage partitions, rows, bytes, wall and core time; estimate vs actual',
   plan: 'estimate time and cost of a run on a machine type from measured throughput',
   serve: 'the dashboard: live runs, partition heatmaps, validation, catalog, feature charts (read-only)',
+  doctor: 'check Node, disk, the store and the optional servers and tools, each with a fix',
 };
 
 function usage(): string {

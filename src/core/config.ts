@@ -11,7 +11,7 @@ export interface Config {
   baseline: string;
   maxWorkers: number;
   retries: number;
-  /** Seed and span of `bqx generate` and of `npm start` on an empty store. */
+  /** Seed and span of `bqx generate` and of `npm start` on an empty store (which adds the stages' warm-up weeks before generateFrom). */
   seed: number;
   generateFrom: string;
   generateMonths: number;
@@ -27,7 +27,7 @@ export const DEFAULTS: Config = {
   retries: 3,
   seed: 42,
   generateFrom: '2024-07-01',
-  generateMonths: 3,
+  generateMonths: 1,
   exportDir: 'bqx-data/export',
   notify: '',
 };

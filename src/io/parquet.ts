@@ -5,7 +5,7 @@ import {
   TimestampMillisecond, Utf8, vectorFromArray, type Vector,
 } from 'apache-arrow';
 import * as pq from 'parquet-wasm';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sha256 } from '../core/hash.ts';
 
@@ -58,15 +58,20 @@ export function encodeParquet(frame: FrameColumns, opts: WriteOptions = {}): Uin
   return pq.writeParquet(wasmTable, props.build());
 }
 
-/** Writes `bytes` to `path` atomically: temp file in the same directory, fsync, rename. */
+/** Writes `bytes` to `path` atomically: temp file in the same directory, fsync, rename; a failed write (a full disk) removes its temp file. */
 export function writeFileAtomic(path: string, bytes: Uint8Array | string): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  writeFileSync(tmp, bytes);
-  const fd = openSync(tmp, 'r');
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, bytes);
+    const fd = openSync(tmp, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 

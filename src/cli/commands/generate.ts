@@ -8,6 +8,7 @@ import { bool, int, str, UsageError, type CommandSpec } from '../args.ts';
 import { configFrom, withStore } from '../context.ts';
 import { fmtDuration, fmtNumber, printJson } from '../output.ts';
 import { pairsFlag } from './run.ts';
+import { assertDiskFits, generateFootprint } from '../../pipeline/footprint.ts';
 
 export interface GenerateResult { pairs: number; months: number; bars: number; wallMs: number; seed: number }
 
@@ -40,7 +41,7 @@ export const generate: CommandSpec = {
   options: {
     pairs: { type: 'string', description: 'pairs, comma-separated', default: 'all 28', valueName: 'LIST' },
     from: { type: 'string', description: 'first day (UTC)', default: '2024-07-01 (config generateFrom)', valueName: 'DATE' },
-    months: { type: 'string', description: 'number of months', default: '3 (config generateMonths)', valueName: 'N' },
+    months: { type: 'string', description: 'number of months', default: '1 (config generateMonths)', valueName: 'N' },
     seed: { type: 'string', description: 'random seed', default: '42 (config seed)', valueName: 'N' },
   },
   async run(args) {
@@ -48,6 +49,7 @@ export const generate: CommandSpec = {
     const months = int(args, 'months', 1);
     const opts = generateOptions(cfg, { pairs: pairsFlag(args), from: str(args, 'from'), months, seed: int(args, 'seed') });
     const json = bool(args, 'json');
+    assertDiskFits(generateFootprint(opts), cfg.dataDir, 'generate', ['fewer months or pairs (--months, --pairs)', 'another --data-dir on a larger disk']);
     const r = await withStore(cfg, (store) => generateInto(store, opts, (m, n) => { if (!json) console.log(`generated ${m}: ${fmtNumber(n)} bars`); }));
     if (json) printJson(r);
     else console.log(`generated ${fmtNumber(r.bars)} bars of ${r.pairs} pairs × ${r.months} months (seed ${r.seed}) in ${fmtDuration(r.wallMs)}`);

@@ -11,6 +11,10 @@ import type { Config } from '../../core/config.ts';
 import { validate, validationGate, type ValidationReport } from '../../validate/index.ts';
 import { reportDir } from '../../validate/report.ts';
 import { trackerFor, trackerOf } from '../tracking.ts';
+import { assertDiskFits, runFootprint } from '../../pipeline/footprint.ts';
+
+/** How a run can write less, for the disk check's message. */
+export const RUN_REDUCE = ['fewer months or pairs (--months, --pairs)', 'another --data-dir on a larger disk'];
 
 export const RUN_OPTIONS = {
   stages: { type: 'string', description: `stages to run, comma-separated (${STAGES.join(', ')}); upstream stages they read are included`, default: 'all implemented', valueName: 'LIST' },
@@ -36,6 +40,8 @@ export function pairsFlag(args: ParsedArgs): string[] | undefined {
   });
 }
 
+const definedOnly = (sel: RunSelection): RunSelection => Object.fromEntries(Object.entries(sel).filter(([, v]) => v !== undefined));
+
 export function runSelection(args: ParsedArgs): RunSelection {
   const stages = list(args, 'stages');
   for (const s of stages ?? []) if (!(STAGES as readonly string[]).includes(s)) throw new UsageError(`--stages: unknown stage ${JSON.stringify(s)} (stages: ${STAGES.join(', ')})`);
@@ -45,9 +51,13 @@ export function runSelection(args: ParsedArgs): RunSelection {
   return { stages: stages as StageName[] | undefined, pairs, months };
 }
 
-/** Runs the pipeline with signal handling: SIGINT/SIGTERM leave tasks in flight pending. */
-export async function runWithSignals(cfg: Config, args: ParsedArgs, command: string): Promise<RunResult> {
-  const sel = runSelection(args);
+/**
+ * Runs the pipeline with signal handling: SIGINT/SIGTERM leave tasks in flight pending. Refuses up front
+ * when the partitions to compute would not fit the data directory's disk. `defaults` fills selections
+ * the flags leave open (bqx start's demo months).
+ */
+export async function runWithSignals(cfg: Config, args: ParsedArgs, command: string, defaults: RunSelection = {}): Promise<RunResult> {
+  const sel = { ...defaults, ...definedOnly(runSelection(args)) };
   const json = bool(args, 'json');
   const sink = progressSink(cfg.dataDir, { tty: process.stderr.isTTY === true && !json, quiet: bool(args, 'quiet') || json });
   const ac = new AbortController();
@@ -58,11 +68,13 @@ export async function runWithSignals(cfg: Config, args: ParsedArgs, command: str
     return await withStore(cfg, async (store) => {
       const planId = str(args, 'plan');
       if (planId && !(await store.getPlan(planId))) throw new UsageError(`--plan: no saved plan ${JSON.stringify(planId)} (bqx plan prints the id)`);
+      const force = bool(args, 'force');
+      assertDiskFits(await runFootprint(store, { ...sel, force }, parseInstant(cfg.baseline)), cfg.dataDir, command, RUN_REDUCE);
       const tracker = await trackerFor(cfg, args, store);
       const t0 = Date.now();
       return runPipeline(store, {
         dataDir: cfg.dataDir, ...sel, maxWorkers: int(args, 'max-workers', 1) ?? cfg.maxWorkers,
-        retries: int(args, 'retries') ?? cfg.retries, force: bool(args, 'force'), baselineTs: parseInstant(cfg.baseline),
+        retries: int(args, 'retries') ?? cfg.retries, force, baselineTs: parseInstant(cfg.baseline),
         onEvent: tracker.active ? (e) => { sink(e); tracker.pipeline(e); } : sink, signal: ac.signal, command, planId,
       }).catch((e: unknown) => { tracker.runFailed(Date.now() - t0); throw e; });
     });
@@ -81,9 +93,9 @@ export function printRunSummary(r: RunResult): void {
 }
 
 /** Stage 2.6 after a successful run: validates the run's scope, prints the verdict, returns it. */
-export async function validateRun(cfg: Config, args: ParsedArgs, r: RunResult): Promise<ValidationReport | null> {
+export async function validateRun(cfg: Config, args: ParsedArgs, r: RunResult, defaults: RunSelection = {}): Promise<ValidationReport | null> {
   if (r.status !== 'done' || bool(args, 'skip-validation')) return null;
-  const sel = runSelection(args);
+  const sel = { ...defaults, ...definedOnly(runSelection(args)) };
   const json = bool(args, 'json');
   if (r.units.every((u) => u.done === 0)) {
     // Nothing was computed: the latest validation still holds if it covers these exact data versions.

@@ -1,0 +1,74 @@
+// bqx doctor: each check against the real thing (PostgreSQL on 127.0.0.1:5432, a real HTTP server as
+// the S3 endpoint, /usr/bin/chromium, python3), never a password in the output, exit 0 on essentials.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFile, spawnSync } from 'node:child_process';
+import { BIN, bqx } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { maskUrl } from '../../src/cli/commands/doctor.ts';
+
+interface Check { name: string; essential: boolean; verdict: string; detail: string; fix: string }
+const byName = (checks: Check[]) => new Map(checks.map((c) => [c.name, c]));
+
+/** Whether something answers on 127.0.0.1:5432 (pg_isready is PostgreSQL's own probe). */
+const pgUp = spawnSync('pg_isready', ['-h', '127.0.0.1', '-p', '5432']).status === 0;
+
+test('masks URL passwords and password-like parameters', () => {
+  assert.equal(maskUrl('postgres://bqx:hunter2@db:5432/bqx'), 'postgres://bqx:****@db:5432/bqx');
+  assert.equal(maskUrl('http://h:9000/?X-Amz-Secret=abc&region=x'), 'http://h:9000/?X-Amz-Secret=****&region=x');
+  assert.equal(maskUrl('not a url://u:pw@h'), 'not a url://u:****@h');
+});
+
+test('doctor on a fresh directory: essentials fine, every check with a verdict, optional ones with a fix when absent', async () => {
+  const dir = tempDir('bqx-doctor-');
+  const server = createServer((_, res) => { res.statusCode = 403; res.end('<Error/>'); }).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const secretUrl = 'postgres://bqx:s3cr3t-pw@127.0.0.1:5432/bqx';
+    const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      // asynchronously: the HTTP server above must keep answering while doctor runs
+      execFile(process.execPath, [BIN, 'doctor', '--data-dir', join(dir, 'data'), '--s3-endpoint', `http://127.0.0.1:${port}`, '--json'],
+        { env: { ...process.env, BQX_DATABASE_URL: secretUrl } },
+        (e, stdout, stderr) => resolve({ status: e ? (e as { code?: number }).code ?? 1 : 0, stdout, stderr }));
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(!r.stdout.includes('s3cr3t-pw') && !r.stderr.includes('s3cr3t-pw'), 'the password leaked');
+    const out = JSON.parse(r.stdout) as { ok: boolean; checks: Check[] };
+    const c = byName(out.checks);
+    assert.deepEqual([...c.keys()], ['node', 'disk', 'store', 'postgresql', 's3', 'browser', 'python']);
+    assert.equal(c.get('node')!.verdict, 'ok');
+    assert.match(c.get('node')!.detail, new RegExp(process.versions.node.replaceAll('.', '\\.')));
+    assert.match(c.get('disk')!.detail, /GB free on .*; the default npm start writes about [\d.]+ GB/);
+    assert.match(c.get('store')!.detail, /none yet/);
+    assert.equal(c.get('postgresql')!.verdict, pgUp ? 'ok' : 'absent');
+    assert.match(c.get('postgresql')!.detail, /postgres:\/\/bqx:\*\*\*\*@127\.0\.0\.1:5432\/bqx/);
+    assert.equal(c.get('s3')!.verdict, 'ok');
+    assert.match(c.get('s3')!.detail, /answers HTTP 403/);
+    assert.equal(c.get('browser')!.verdict, existsSync('/usr/bin/chromium') ? 'ok' : 'absent');
+    const pyarrow = spawnSync('python3', ['-c', 'import pyarrow']).status === 0;
+    assert.equal(c.get('python')!.verdict, pyarrow ? 'ok' : 'absent');
+    for (const x of out.checks) if (x.verdict !== 'ok') assert.ok(x.fix.length > 0 && !x.fix.includes('\n'), `${x.name}: one-line fix`);
+  } finally {
+    server.close();
+  }
+});
+
+test('doctor: an unreachable optional server is reported with its fix and does not fail; a broken store does', () => {
+  const dir = tempDir('bqx-doctor-');
+  const r = bqx(['doctor', '--data-dir', dir, '--s3-endpoint', 'http://127.0.0.1:9'], { env: { BQX_DATABASE_URL: 'postgres://u:pw@127.0.0.1:9/x' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^absent postgresql +postgres:\/\/u:\*\*\*\*@127\.0\.0\.1:9\/x: .*ECONNREFUSED/m);
+  assert.match(r.stdout, /^absent s3 +http:\/\/127\.0\.0\.1:9\/: /m);
+  assert.match(r.stdout, /→ start the S3 server/);
+  assert.match(r.stdout, /essentials fine$/m);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'bqx.duckdb'), 'this is not a database');
+  const broken = bqx(['doctor', '--data-dir', dir]);
+  assert.equal(broken.status, 1);
+  assert.match(broken.stdout, /^fail +store +.*bqx\.duckdb: /m);
+  assert.match(broken.stdout, /an essential check failed/);
+});
