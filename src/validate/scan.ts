@@ -61,6 +61,7 @@ export async function scanLake(input: {
       const at = months.findIndex((m) => m.month === month);
       if (at < 0) continue;
       const offset = months.slice(0, at).reduce((n, m) => n + m.bars, 0);
+      const dataRows = months.reduce((n, m) => n + m.bars, 0);
       const bars = await input.store.readBars(pair, monthStart(month), monthEnd(month));
       silent.set(pair, (silent.get(pair) ?? true) && bars.volume.every((v) => v === 0));
       for (const unit of scope.units) {
@@ -76,7 +77,7 @@ export async function scanLake(input: {
         for (const def of unit.columns) {
           const col = part.columns.get(def.name);
           if (!col) { tally.feature('rows', def.name, 'fail', { ...where, message: `${def.name}: no column in ${path}` }); continue; }
-          completeness.column(def, pair, col, bars, offset);
+          completeness.column(def, pair, col, bars, offset, dataRows);
           quality.column(def, where, part.ts, col);
         }
       }
