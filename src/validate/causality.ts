@@ -17,6 +17,7 @@ import { Rng, seedKey } from '../io/synthetic/prng.ts';
 import type { ReadColumns } from '../io/parquet.ts';
 import type { Unit } from '../pipeline/units.ts';
 import { firstMismatch, rowAtOrAfter } from './compare.ts';
+import { cutPoints, placedCuts } from './cuts.ts';
 import type { PartitionRows } from './frames.ts';
 import { Recomputer, type Computed, type Spans } from './recompute.ts';
 import { checkFits } from './provenance.ts';
@@ -35,9 +36,11 @@ export interface BatteryOptions {
   readonly window: number;
   /** Rows of the previous month (after its warm-up) in the boundary check's continuous run. */
   readonly boundary: number;
+  /** Also cut where rare leaks hide (cuts.ts: month end, weekend gap, refit boundary, DST change, hole). */
+  readonly placed: boolean;
 }
 
-export const DEFAULT_BATTERY: BatteryOptions = { k: 2, seed: 1, context: 60, horizon: 240, window: 1_440, boundary: 1_440 };
+export const DEFAULT_BATTERY: BatteryOptions = { k: 2, seed: 1, context: 60, horizon: 240, window: 1_440, boundary: 1_440, placed: true };
 
 export interface PartitionContext {
   readonly units: ReadonlyMap<string, Unit>;
@@ -52,14 +55,6 @@ function streamOf(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
-}
-
-/** The cut timestamps: k distinct rows of the focus pair's month, uniform for the seed, in time order. */
-export function cutPoints(ts: Float64Array, start: number, end: number, k: number, rng: Rng): number[] {
-  const rows = new Set<number>();
-  const n = end - start;
-  while (rows.size < Math.min(k, n)) rows.add(start + Math.floor(rng.uniform() * n));
-  return [...rows].sort((a, b) => a - b).map((r) => ts[r]!);
 }
 
 const iso = (t: number) => isoMinute(t);
@@ -90,7 +85,8 @@ export class PartitionBattery {
 
   /**
    * Runs every check; returns the cut timestamps. The first cut lies in the month's first `window` rows,
-   * so that its reference is the warm-up check's 1× span; the others anywhere in the month.
+   * so that its reference is the warm-up check's 1× span; the other random ones anywhere in the month,
+   * then the placed ones (cuts.ts).
    */
   run(): number[] {
     const rng = new Rng(seedKey(this.ctx.opts.seed), streamOf(`${this.unit.name}|${this.label}|${this.rows.month}`));
@@ -100,9 +96,11 @@ export class PartitionBattery {
     const alone = { spans: once, computed: this.compute(once) };
     const early = stop.get(focus)! - this.ctx.opts.horizon;
     const inWindow = this.ctx.opts.k > 0 && early > f.start;
-    const cuts = inWindow
+    const random = inWindow
       ? [...cutPoints(f.bars.ts, f.start, early, 1, rng), ...cutPoints(f.bars.ts, f.start, f.end, this.ctx.opts.k - 1, rng)]
       : cutPoints(f.bars.ts, f.start, f.end, this.ctx.opts.k, rng);
+    const placed = this.ctx.opts.placed ? placedCuts(f.bars.ts, f.start, f.end, f.bars.ts.length).map((c) => f.bars.ts[c.row]!) : [];
+    const cuts = [...random, ...placed.filter((t) => !random.includes(t))];
     cuts.forEach((t, i) => this.cut(t, this.pairs[(this.pairs.indexOf(focus) + i) % this.pairs.length]!, rng, i === 0 && inWindow ? alone : null));
     this.monthStart(once, stop, alone.computed);
     return cuts.sort((a, b) => a - b);
@@ -155,9 +153,18 @@ export class PartitionBattery {
         const i = firstMismatch(a, b, 0, after.get(p)! - lo, 0);
         if (i >= 0 && (!first || this.bars.get(p)!.ts[lo + i]! < this.bars.get(first.pair)!.ts[first.row]!)) first = { pair: p, row: lo + i, a: a[i]!, b: b[i]! };
       }
-      if (!first) { this.ctx.tally.feature(check, c.name, 'pass'); continue; }
-      const at = this.bars.get(first.pair)!.ts[first.row]!;
       const target = c.role === 'target';
+      if (!first) {
+        // A target must read the future: identical values although its future rows were in the
+        // reference span and were cut or changed mean it no longer does.
+        const future = this.pairs.some((p) => spans.get(p)![1] - after.get(p)! >= c.lookahead);
+        if (target && future && check !== 'cross_pair') {
+          this.ctx.tally.feature(check, c.name, 'fail', { unit: this.unit.name, pair: this.pairs[0]!, month: this.rows.month, ts: iso(t),
+            message: `${c.name}: ${what} ${iso(t)}, no value changes: the target does not read the ${c.lookahead} rows after t it declares` });
+        } else this.ctx.tally.feature(check, c.name, 'pass');
+        continue;
+      }
+      const at = this.bars.get(first.pair)!.ts[first.row]!;
       this.ctx.tally.feature(check, c.name, target ? 'target' : 'fail', {
         unit: this.unit.name, pair: first.pair, month: this.rows.month, ts: iso(at),
         message: `${c.name} ${first.pair}: ${what} ${iso(t)}, ${target ? 'reads the future as declared' : 'the value changes'} at ${iso(at)}: ${first.b} vs ${first.a}`,
