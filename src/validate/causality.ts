@@ -7,7 +7,8 @@
 //      is compared from the row that has its own declared lookback of history inside the 1× span (WARMUP_REL_TOL);
 //  (5) boundary: the same long span, a continuous run over the previous month's last `boundary` rows and
 //      the month's first `window` rows, vs the months computed alone — the stored lake partitions when
-//      present, else (month m) the 1× span (WARMUP_REL_TOL).
+//      present, else (month m) the 1× span (WARMUP_REL_TOL). Once per unit (battery.ts) the long span
+//      starts at the data set's first row and the whole previous month is compared.
 // lo = cut − warm-up − context, so every column is live well before the cut; the first cut lies in the
 // month's first `window` rows and takes the 1× span of (4) as its reference span.
 import { addMonths, isoMinute } from '../core/time.ts';
@@ -38,9 +39,14 @@ export interface BatteryOptions {
   readonly boundary: number;
   /** Also cut where rare leaks hide (cuts.ts: month end, weekend gap, refit boundary, DST change, hole). */
   readonly placed: boolean;
+  /**
+   * The first partition checked per unit runs (4)/(5) against a continuous run from the data set's first
+   * row when it has at most this many rows before its month (memory and time grow with them); 0: never.
+   */
+  readonly fromStartMaxRows: number;
 }
 
-export const DEFAULT_BATTERY: BatteryOptions = { k: 2, seed: 1, context: 60, horizon: 240, window: 1_440, boundary: 1_440, placed: true };
+export const DEFAULT_BATTERY: BatteryOptions = { k: 2, seed: 1, context: 60, horizon: 240, window: 1_440, boundary: 1_440, placed: true, fromStartMaxRows: 100_000 };
 
 export interface PartitionContext {
   readonly units: ReadonlyMap<string, Unit>;
@@ -48,6 +54,8 @@ export interface PartitionContext {
   /** The stored lake output of the unit for (pair, month), or null. */
   readonly stored: (pair: string, month: string) => ReadColumns | null;
   readonly tally: Tally;
+  /** The rows hold the data set from its first row: the long span of (4)/(5) starts there. */
+  readonly fromStart?: boolean;
 }
 
 /** FNV-1a of a string: the random stream of a partition. */
@@ -179,7 +187,8 @@ export class PartitionBattery {
    */
   private monthStart(once: Spans, stop: ReadonlyMap<string, number>, alone: Computed): void {
     const w = this.unit.warmup;
-    const long = new Map(this.pairs.map((p) => [p, [Math.max(0, this.rows.pairs.get(p)!.start - w - Math.max(w, this.ctx.opts.boundary)), once.get(p)![1]] as const]));
+    const before = (p: string) => this.ctx.fromStart ? 0 : Math.max(0, this.rows.pairs.get(p)!.start - w - Math.max(w, this.ctx.opts.boundary));
+    const long = new Map(this.pairs.map((p) => [p, [before(p), once.get(p)![1]] as const]));
     if (this.pairs.every((p) => once.get(p)![0] === long.get(p)![0])) return; // no earlier rows: neither applies
     const continuous = this.compute(long);
     this.warmup(once, long, stop, alone, continuous);
@@ -229,7 +238,9 @@ export class PartitionBattery {
     for (const p of pairs) {
       const r = this.rows.pairs.get(p)!;
       const lo = long.get(p)![0], hi = stop.get(p)!;
-      const from = Math.min(r.start, Math.max(r.prevStart!, r.start - this.ctx.opts.boundary, rowAtOrAfter(this.bars.get(p)!.ts, since)));
+      // From the data's start: the whole previous month once warmed up; else its last `boundary` rows.
+      const tail = this.ctx.fromStart ? r.prevStart! : r.start - this.ctx.opts.boundary;
+      const from = Math.min(r.start, Math.max(r.prevStart!, tail, rowAtOrAfter(this.bars.get(p)!.ts, since)));
       const segments: { from: number; to: number; month: string; source: string; col: (c: FeatureDef) => Float64Array | undefined }[] = [];
       const storedPrev = this.aligned(p, prev, from, r.start, 'tail');
       if (storedPrev) segments.push({ from, to: r.start, month: prev, source: 'as stored', col: (c) => storedPrev.get(c.name) });

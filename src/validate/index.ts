@@ -53,6 +53,7 @@ export async function validate(store: Store, opts: ValidateOptions, onProgress?:
     k: opts.k ?? DEFAULT_BATTERY.k, seed: opts.seed ?? DEFAULT_BATTERY.seed, context: opts.context ?? DEFAULT_BATTERY.context,
     horizon: opts.horizon ?? DEFAULT_BATTERY.horizon, window: opts.window ?? DEFAULT_BATTERY.window,
     boundary: opts.boundary ?? DEFAULT_BATTERY.boundary, placed: opts.placed ?? DEFAULT_BATTERY.placed,
+    fromStartMaxRows: opts.fromStartMaxRows ?? DEFAULT_BATTERY.fromStartMaxRows,
     budget: opts.budget ?? DEFAULT_BUDGET, maxPartitions: opts.maxPartitions ?? Number.MAX_SAFE_INTEGER,
   };
   const index = await loadMonthIndex(store);
@@ -77,7 +78,7 @@ export async function validate(store: Store, opts: ValidateOptions, onProgress?:
     format: 'bqx-validation/1', runId, createdAt: new Date().toISOString(),
     passed: summary.every((s) => s.failed === 0),
     scope: { units: scope.units.map((u) => u.name), pairs: [...scope.pairs], months: [...scope.months] },
-    options: { k: battery.k, seed: battery.seed, context: battery.context, horizon: battery.horizon, window: battery.window, boundary: battery.boundary, placed: battery.placed ? 'yes' : 'no', budget: battery.budget,
+    options: { k: battery.k, seed: battery.seed, context: battery.context, horizon: battery.horizon, window: battery.window, boundary: battery.boundary, placed: battery.placed ? 'yes' : 'no', fromStartMaxRows: battery.fromStartMaxRows, budget: battery.budget,
       warmupTolerance: WARMUP_REL_TOL, boundTolerance: BOUND_REL_TOL },
     timing: {
       batteryMs: Math.round(result.batteryMs), computeMs: result.computeMs === null ? null : Math.round(result.computeMs),

@@ -15,7 +15,7 @@ export const CHECKS = {
   truncation: { group: 'causality', title: '(2) truncation: recomputed on rows ≤ t, values at ≤ t identical' },
   perturbation: { group: 'causality', title: '(3) future perturbation: rows > t replaced, values at ≤ t identical' },
   warmup: { group: 'causality', title: `(4) warm-up doubling: 2× warm-up equals the declared lookback (${WARMUP_REL_TOL} rel.)` },
-  boundary: { group: 'causality', title: `(5) partition boundary: month alone equals the continuous run (${WARMUP_REL_TOL} rel.)` },
+  boundary: { group: 'causality', title: `(5) partition boundary: month alone equals the continuous run, once per unit from the data set’s start (${WARMUP_REL_TOL} rel.)` },
   cross_pair: { group: 'causality', title: "(6) cross-pair alignment (month units; a per-pair unit reads one pair): other pairs' rows > t perturbed, values at ≤ t identical" },
   model_fit: { group: 'causality', title: '(7) model fits end before the rows they are applied to' },
   rows: { group: 'completeness', title: 'rows per partition equal the bars' },

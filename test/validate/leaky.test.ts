@@ -155,6 +155,13 @@ test('a whole-partition z-score is caught by truncation, perturbation, warm-up d
   for (const check of ['truncation', 'perturbation', 'warmup', 'boundary'] as const) assertCaught('leak_zscore', check);
 });
 
+test('the boundary check compares with a continuous run from the data set\'s first bar (once per unit)', () => {
+  const first = isoMinute(Math.min(...[...bars.values()].map((b) => b.ts[0]!)));
+  const fs = findings('leak_zscore', 'boundary').filter((f) => f.outcome === 'fail');
+  assert.ok(fs.length > 0 && fs.every((f) => f.message.includes(`the continuous run from ${first}`)), fs.map((f) => f.message).join('; '));
+  assert.equal(report.options.fromStartMaxRows, 100_000);
+});
+
 test('a declared lookback too short is caught by warm-up doubling (and, alone in its unit, by the boundary check)', () => {
   // leak_short reads 20 rows but declares 10: the first value with 10 rows of history differs.
   assertCaught('leak_short', 'warmup');
