@@ -163,10 +163,16 @@ export class PartitionBattery {
       }
       const target = c.role === 'target';
       if (!first) {
-        // A target must read the future: identical values although its future rows were in the
-        // reference span and were cut or changed mean it no longer does.
-        const future = this.pairs.some((p) => spans.get(p)![1] - after.get(p)! >= c.lookahead);
-        if (target && future && check !== 'cross_pair') {
+        // A target must read the future: truncation turns a value whose future rows were in the
+        // reference span into NaN; identical values mean it no longer reads them. (Perturbation need not
+        // change a discrete target, e.g. a direction, so only truncation is required to.)
+        const readsPast = (p: string) => {
+          const [lo, hi] = spans.get(p)!, a = ref.cols.get(p)!.get(c.name)!;
+          if (hi - after.get(p)! < c.lookahead) return false; // the reference has no future to read either
+          for (let i = Math.max(0, after.get(p)! - lo - c.lookahead); i < after.get(p)! - lo; i++) if (a[i] === a[i]) return true;
+          return false; // undefined there (burn-in): nothing to cut
+        };
+        if (target && check === 'truncation' && this.pairs.some(readsPast)) {
           this.ctx.tally.feature(check, c.name, 'fail', { unit: this.unit.name, pair: this.pairs[0]!, month: this.rows.month, ts: iso(t),
             message: `${c.name}: ${what} ${iso(t)}, no value changes: the target does not read the ${c.lookahead} rows after t it declares` });
         } else this.ctx.tally.feature(check, c.name, 'pass');
