@@ -37,13 +37,14 @@ const leakyBqx: Family = {
   },
 };
 
-/** target_bqx_h15 made to read the past: the declared lookahead is no longer used. */
+/** target_bqx_h15 made to read the past (its declared lookahead unused); target_bqx_h45 undefined. */
 const staleTargets: Family = {
   ...targets,
   compute(frame, out, ctx) {
     targets.compute!(frame, out, ctx);
     const y = out('target_bqx_h15');
     for (let t = 0; t < frame.n; t++) y[t] = t > 0 ? frame.close[t]! - frame.close[t - 1]! : NaN;
+    out('target_bqx_h45').fill(NaN); // undefined everywhere (as in a burn-in): nothing to cut, no failure
   },
 };
 
@@ -101,4 +102,5 @@ test('a target that no longer reads its declared future fails truncation', () =>
   const f = stale.findings.find((x) => x.feature === 'target_bqx_h15' && x.check === 'truncation')!;
   assert.match(f.message, /the target does not read the 15 rows after t it declares/);
   assert.equal(result(stale, 'target_bqx_h30').truncation, 'target');
+  assert.equal(result(stale, 'target_bqx_h45').truncation, 'pass');
 });
