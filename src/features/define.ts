@@ -1,11 +1,16 @@
 // Helpers for family configs: build FeatureDefs with the registry's defaults.
+import { BOUND_NOTE } from '../core/bounds.ts';
 import type { FeatureDef } from './types.ts';
 
 type Required = Pick<FeatureDef, 'name' | 'family' | 'domain' | 'stage' | 'kernel' | 'lookback' | 'description'>;
 
-/** A feature with the defaults: role feature, lookahead 0, float64, nanPrefix = lookback. */
+/**
+ * A feature with the defaults: role feature, lookahead 0, float64, nanPrefix = lookback. A bounded
+ * feature's notes end with the range rule (core/bounds.ts), so the catalog states it for every range.
+ */
 export function feature(p: Required & Partial<FeatureDef>): FeatureDef {
-  return { params: {}, inputs: ['close'], nanPrefix: p.lookback, lookahead: 0, role: 'feature', dtype: 'float64', ...p };
+  const f: FeatureDef = { params: {}, inputs: ['close'], nanPrefix: p.lookback, lookahead: 0, role: 'feature', dtype: 'float64', ...p };
+  return f.range ? { ...f, notes: f.notes ? `${f.notes} ${BOUND_NOTE}` : BOUND_NOTE } : f;
 }
 
 /**

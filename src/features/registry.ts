@@ -1,6 +1,8 @@
 // The registry: every family module, and the catalog of the 730 features + 15 targets they declare.
 // It checks itself at load (DESIGN.md "features/"): unique names, 268/254/208 by domain, 15 targets,
-// lookahead 0 for every feature, lookbacks within the warm-up budget.
+// lookahead 0 for every feature, lookbacks within the warm-up budget, the range rule in every bounded
+// feature's notes.
+import { BOUND_NOTE } from '../core/bounds.ts';
 import type { Domain, Family, FeatureDef, StageName } from './types.ts';
 import { FAMILIES } from './families/index.ts';
 
@@ -38,6 +40,7 @@ export function buildRegistry(families: readonly Family[], expected: typeof EXPE
       if (f.role === 'feature' && f.lookahead !== 0) problems.push(`${f.name}: a feature with lookahead ${f.lookahead}`);
       if (f.role === 'target' && f.lookahead <= 0) problems.push(`${f.name}: a target must declare its lookahead`);
       if (!(f.lookback >= 0 && f.lookback <= WARMUP_BUDGET)) problems.push(`${f.name}: lookback ${f.lookback} outside [0, ${WARMUP_BUDGET}]`);
+      if (f.range && !f.notes?.endsWith(BOUND_NOTE)) problems.push(`${f.name}: a range without the range rule in its notes`);
       if (!(f.nanPrefix >= 0 && f.nanPrefix <= f.lookback + 1)) problems.push(`${f.name}: nanPrefix ${f.nanPrefix} exceeds lookback ${f.lookback} + 1`);
       byName.set(f.name, f);
       familyOf.set(f.name, fam);

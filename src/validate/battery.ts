@@ -80,20 +80,34 @@ export async function runBattery(input: BatteryInput): Promise<BatteryResult> {
   const lastMs = new Map<string, number>();
   const total = Math.min(parts.length, scope.units.length * opts.maxPartitions);
 
-  const check = async (p: Partition) => {
+  // Rows of the data set before the partition's month (the most of its pairs).
+  const rowsBefore = (p: Partition) => Math.max(...p.pairs.map((pair) => (input.index.get(pair) ?? []).filter((m) => m.month < p.month).reduce((n, m) => n + m.bars, 0)));
+  const check = async (p: Partition, fromStart = false) => {
     const s0 = performance.now();
     input.onProgress?.({ phase: 'causality', done: checked.length, total, message: `${p.unit.name} ${p.pair} ${p.month}` });
-    const history = p.unit.warmup + Math.max(p.unit.warmup, opts.context, opts.boundary);
+    const bounded = p.unit.warmup + Math.max(p.unit.warmup, opts.context, opts.boundary);
+    const history = fromStart ? Math.max(bounded, rowsBefore(p)) : bounded;
     const rows = await loadPartition(input.store, p.unit, input.units, p.month, p.pairs, input.baselines, input.index, history);
     const stored = storedReader(input.dataDir, p.unit, input.done);
-    const cuts = new PartitionBattery(rows, { units: input.units, opts, stored, tally }).run();
+    const cuts = new PartitionBattery(rows, { units: input.units, opts, stored, tally, fromStart }).run();
     const ms = performance.now() - s0;
     lastMs.set(p.unit.name, ms);
     checked.push({ unit: p.unit.name, pair: p.pair, month: p.month, cuts: cuts.map(isoMinute), batteryMs: Math.round(ms) });
   };
 
-  // Every unit once, then round-robin while the next partition is expected to fit the budget.
-  for (const u of scope.units) { const q = queues.get(u.name); if (q?.length && opts.maxPartitions > 0) await check(q.shift()!); }
+  // Then round-robin while the next partition is expected to fit the budget.
+  // Every unit once, its (4)/(5) from the data set's start when the rows before its month are few enough.
+  for (const u of scope.units) {
+    const q = queues.get(u.name);
+    if (!q?.length || opts.maxPartitions <= 0) continue;
+    const p = q.shift()!;
+    const before = rowsBefore(p);
+    if (before > opts.fromStartMaxRows) {
+      for (const c of u.columns) tally.feature('boundary', c.name, 'info', { unit: u.name, pair: p.pair, month: p.month,
+        message: `${c.name}: no continuous run from the data set's start (${before} rows before ${p.month} > ${opts.fromStartMaxRows}); bounded runs only` });
+    }
+    await check(p, before <= opts.fromStartMaxRows);
+  }
   const allowance = computeMs === null ? 0 : opts.budget * computeMs;
   for (let round = 1; round < opts.maxPartitions; round++) {
     let any = false;

@@ -4,10 +4,11 @@
 //  (3) perturbation: the reference span with every pair's rows after the cut replaced — identical at ≤ cut;
 //  (6) cross-pair (month units): only the OTHER pairs' rows after the cut replaced — identical at ≤ cut;
 //  (4) warm-up doubling: the month's first `window` rows with ≥ 2× the unit's warm-up vs 1×; each column
-//      is compared from the row that has its own declared lookback of history inside the 1× span (1e-9 rel.);
+//      is compared from the row that has its own declared lookback of history inside the 1× span (WARMUP_REL_TOL);
 //  (5) boundary: the same long span, a continuous run over the previous month's last `boundary` rows and
 //      the month's first `window` rows, vs the months computed alone — the stored lake partitions when
-//      present, else (month m) the 1× span (1e-9 rel.).
+//      present, else (month m) the 1× span (WARMUP_REL_TOL). Once per unit (battery.ts) the long span
+//      starts at the data set's first row and the whole previous month is compared.
 // lo = cut − warm-up − context, so every column is live well before the cut; the first cut lies in the
 // month's first `window` rows and takes the 1× span of (4) as its reference span.
 import { addMonths, isoMinute } from '../core/time.ts';
@@ -17,11 +18,12 @@ import { Rng, seedKey } from '../io/synthetic/prng.ts';
 import type { ReadColumns } from '../io/parquet.ts';
 import type { Unit } from '../pipeline/units.ts';
 import { firstMismatch, rowAtOrAfter } from './compare.ts';
+import { cutPoints, placedCuts } from './cuts.ts';
 import type { PartitionRows } from './frames.ts';
 import { Recomputer, type Computed, type Spans } from './recompute.ts';
 import { checkFits } from './provenance.ts';
 import type { Tally } from './tally.ts';
-import type { CheckId } from './types.ts';
+import { WARMUP_REL_TOL, type CheckId } from './types.ts';
 
 export interface BatteryOptions {
   /** Cut points per partition. */
@@ -35,9 +37,16 @@ export interface BatteryOptions {
   readonly window: number;
   /** Rows of the previous month (after its warm-up) in the boundary check's continuous run. */
   readonly boundary: number;
+  /** Also cut where rare leaks hide (cuts.ts: month end, weekend gap, refit boundary, DST change, hole). */
+  readonly placed: boolean;
+  /**
+   * The first partition checked per unit runs (4)/(5) against a continuous run from the data set's first
+   * row when it has at most this many rows before its month (memory and time grow with them); 0: never.
+   */
+  readonly fromStartMaxRows: number;
 }
 
-export const DEFAULT_BATTERY: BatteryOptions = { k: 2, seed: 1, context: 60, horizon: 240, window: 1_440, boundary: 1_440 };
+export const DEFAULT_BATTERY: BatteryOptions = { k: 2, seed: 1, context: 60, horizon: 240, window: 1_440, boundary: 1_440, placed: true, fromStartMaxRows: 100_000 };
 
 export interface PartitionContext {
   readonly units: ReadonlyMap<string, Unit>;
@@ -45,6 +54,8 @@ export interface PartitionContext {
   /** The stored lake output of the unit for (pair, month), or null. */
   readonly stored: (pair: string, month: string) => ReadColumns | null;
   readonly tally: Tally;
+  /** The rows hold the data set from its first row: the long span of (4)/(5) starts there. */
+  readonly fromStart?: boolean;
 }
 
 /** FNV-1a of a string: the random stream of a partition. */
@@ -52,14 +63,6 @@ function streamOf(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
-}
-
-/** The cut timestamps: k distinct rows of the focus pair's month, uniform for the seed, in time order. */
-export function cutPoints(ts: Float64Array, start: number, end: number, k: number, rng: Rng): number[] {
-  const rows = new Set<number>();
-  const n = end - start;
-  while (rows.size < Math.min(k, n)) rows.add(start + Math.floor(rng.uniform() * n));
-  return [...rows].sort((a, b) => a - b).map((r) => ts[r]!);
 }
 
 const iso = (t: number) => isoMinute(t);
@@ -90,7 +93,8 @@ export class PartitionBattery {
 
   /**
    * Runs every check; returns the cut timestamps. The first cut lies in the month's first `window` rows,
-   * so that its reference is the warm-up check's 1× span; the others anywhere in the month.
+   * so that its reference is the warm-up check's 1× span; the other random ones anywhere in the month,
+   * then the placed ones (cuts.ts).
    */
   run(): number[] {
     const rng = new Rng(seedKey(this.ctx.opts.seed), streamOf(`${this.unit.name}|${this.label}|${this.rows.month}`));
@@ -100,9 +104,11 @@ export class PartitionBattery {
     const alone = { spans: once, computed: this.compute(once) };
     const early = stop.get(focus)! - this.ctx.opts.horizon;
     const inWindow = this.ctx.opts.k > 0 && early > f.start;
-    const cuts = inWindow
+    const random = inWindow
       ? [...cutPoints(f.bars.ts, f.start, early, 1, rng), ...cutPoints(f.bars.ts, f.start, f.end, this.ctx.opts.k - 1, rng)]
       : cutPoints(f.bars.ts, f.start, f.end, this.ctx.opts.k, rng);
+    const placed = this.ctx.opts.placed ? placedCuts(f.bars.ts, f.start, f.end, f.bars.ts.length).map((c) => f.bars.ts[c.row]!) : [];
+    const cuts = [...random, ...placed.filter((t) => !random.includes(t))];
     cuts.forEach((t, i) => this.cut(t, this.pairs[(this.pairs.indexOf(focus) + i) % this.pairs.length]!, rng, i === 0 && inWindow ? alone : null));
     this.monthStart(once, stop, alone.computed);
     return cuts.sort((a, b) => a - b);
@@ -155,9 +161,24 @@ export class PartitionBattery {
         const i = firstMismatch(a, b, 0, after.get(p)! - lo, 0);
         if (i >= 0 && (!first || this.bars.get(p)!.ts[lo + i]! < this.bars.get(first.pair)!.ts[first.row]!)) first = { pair: p, row: lo + i, a: a[i]!, b: b[i]! };
       }
-      if (!first) { this.ctx.tally.feature(check, c.name, 'pass'); continue; }
-      const at = this.bars.get(first.pair)!.ts[first.row]!;
       const target = c.role === 'target';
+      if (!first) {
+        // A target must read the future: truncation turns a value whose future rows were in the
+        // reference span into NaN; identical values mean it no longer reads them. (Perturbation need not
+        // change a discrete target, e.g. a direction, so only truncation is required to.)
+        const readsPast = (p: string) => {
+          const [lo, hi] = spans.get(p)!, a = ref.cols.get(p)!.get(c.name)!;
+          if (hi - after.get(p)! < c.lookahead) return false; // the reference has no future to read either
+          for (let i = Math.max(0, after.get(p)! - lo - c.lookahead); i < after.get(p)! - lo; i++) if (a[i] === a[i]) return true;
+          return false; // undefined there (burn-in): nothing to cut
+        };
+        if (target && check === 'truncation' && this.pairs.some(readsPast)) {
+          this.ctx.tally.feature(check, c.name, 'fail', { unit: this.unit.name, pair: this.pairs[0]!, month: this.rows.month, ts: iso(t),
+            message: `${c.name}: ${what} ${iso(t)}, no value changes: the target does not read the ${c.lookahead} rows after t it declares` });
+        } else this.ctx.tally.feature(check, c.name, 'pass');
+        continue;
+      }
+      const at = this.bars.get(first.pair)!.ts[first.row]!;
       this.ctx.tally.feature(check, c.name, target ? 'target' : 'fail', {
         unit: this.unit.name, pair: first.pair, month: this.rows.month, ts: iso(at),
         message: `${c.name} ${first.pair}: ${what} ${iso(t)}, ${target ? 'reads the future as declared' : 'the value changes'} at ${iso(at)}: ${first.b} vs ${first.a}`,
@@ -172,7 +193,8 @@ export class PartitionBattery {
    */
   private monthStart(once: Spans, stop: ReadonlyMap<string, number>, alone: Computed): void {
     const w = this.unit.warmup;
-    const long = new Map(this.pairs.map((p) => [p, [Math.max(0, this.rows.pairs.get(p)!.start - w - Math.max(w, this.ctx.opts.boundary)), once.get(p)![1]] as const]));
+    const before = (p: string) => this.ctx.fromStart ? 0 : Math.max(0, this.rows.pairs.get(p)!.start - w - Math.max(w, this.ctx.opts.boundary));
+    const long = new Map(this.pairs.map((p) => [p, [before(p), once.get(p)![1]] as const]));
     if (this.pairs.every((p) => once.get(p)![0] === long.get(p)![0])) return; // no earlier rows: neither applies
     const continuous = this.compute(long);
     this.warmup(once, long, stop, alone, continuous);
@@ -194,7 +216,7 @@ export class PartitionBattery {
         const to = stop.get(p)! - lo;
         const from = Math.min(to, rowAtOrAfter(this.bars.get(p)!.ts, since) - lo);
         const a = doubled.cols.get(p)!.get(c.name)!.subarray(lo - long.get(p)![0]), b = alone.cols.get(p)!.get(c.name)!;
-        const i = firstMismatch(a, b, from, to, 1e-9);
+        const i = firstMismatch(a, b, from, to, WARMUP_REL_TOL);
         if (i < 0) continue;
         failed = true;
         const at = this.bars.get(p)!.ts[lo + i]!;
@@ -222,7 +244,9 @@ export class PartitionBattery {
     for (const p of pairs) {
       const r = this.rows.pairs.get(p)!;
       const lo = long.get(p)![0], hi = stop.get(p)!;
-      const from = Math.min(r.start, Math.max(r.prevStart!, r.start - this.ctx.opts.boundary, rowAtOrAfter(this.bars.get(p)!.ts, since)));
+      // From the data's start: the whole previous month once warmed up; else its last `boundary` rows.
+      const tail = this.ctx.fromStart ? r.prevStart! : r.start - this.ctx.opts.boundary;
+      const from = Math.min(r.start, Math.max(r.prevStart!, tail, rowAtOrAfter(this.bars.get(p)!.ts, since)));
       const segments: { from: number; to: number; month: string; source: string; col: (c: FeatureDef) => Float64Array | undefined }[] = [];
       const storedPrev = this.aligned(p, prev, from, r.start, 'tail');
       if (storedPrev) segments.push({ from, to: r.start, month: prev, source: 'as stored', col: (c) => storedPrev.get(c.name) });
@@ -241,7 +265,7 @@ export class PartitionBattery {
             this.ctx.tally.feature('boundary', c.name, 'fail', { unit: this.unit.name, pair: p, month: s.month, message: `${c.name} ${p}: the stored partition ${s.month} has no column ${c.name}` });
             continue;
           }
-          const i = firstMismatch(got, want, 0, s.to - s.from, 1e-9);
+          const i = firstMismatch(got, want, 0, s.to - s.from, WARMUP_REL_TOL);
           if (i < 0) continue;
           failed.add(c.name);
           const at = this.bars.get(p)!.ts[s.from + i]!;

@@ -3,6 +3,12 @@
 // data), rows where it is undefined by definition excepted (expectations.ts). A feature the data cannot
 // support is reported as unavailable with the reason instead of failed: volume features on a source
 // without volume, fan-in features that read pairs that are not loaded.
+//
+// The data's edge: a column with lookahead h > 0 (the targets) reads the next h rows, so its last h rows
+// of the pair's data are NaN by construction; they are counted as expected (an info finding), not as
+// failures, and NaN anywhere else still counts. Windows are positional and span gaps of any length
+// (FEATURES.md §0 "Windows span weekend gaps", extended to long gaps: a lookahead reads the next h rows
+// whatever their distance), so the end of the data is the only edge.
 import { isoMinute } from '../core/time.ts';
 import type { Bars } from '../core/types.ts';
 import type { FeatureDef } from '../features/types.ts';
@@ -12,7 +18,7 @@ import type { Tally } from './tally.ts';
 
 export const NON_NULL_MIN = 0.995;
 
-interface Count { eligible: number; nonNull: number }
+interface Count { eligible: number; nonNull: number; edge: number }
 
 /** Names of the features that read volume, directly or through the features they read. */
 export function volumeFeatures(defs: readonly FeatureDef[]): Set<string> {
@@ -57,15 +63,19 @@ export class CompletenessChecks {
 
   /**
    * Counts the non-null values of a stored column over the pair's month `bars` (its rows); `offset` = the
-   * data-set row of its first row. Rows where the feature is undefined by definition are not counted.
+   * data-set row of its first row, `dataRows` = the pair's rows in the whole data set. Rows where the
+   * feature is undefined by definition are not counted; NaN rows in the last `lookahead` rows of the
+   * data are counted as expected.
    */
-  column(def: FeatureDef, pair: string, col: Float64Array, bars: Bars, offset: number): void {
+  column(def: FeatureDef, pair: string, col: Float64Array, bars: Bars, offset: number, dataRows: number): void {
     let byPair = this.counts.get(def.name);
     if (!byPair) this.counts.set(def.name, (byPair = new Map()));
-    const c = byPair.get(pair) ?? { eligible: 0, nonNull: 0 };
+    const c = byPair.get(pair) ?? { eligible: 0, nonNull: 0, edge: 0 };
     const undef = undefinedRowsOf(def);
+    const edge = dataRows - def.lookahead - offset; // first row whose future runs past the data's end
     for (let i = Math.max(0, def.nanPrefix - offset); i < col.length; i++) {
       if (undef?.at(bars, i)) continue;
+      if (i >= edge && col[i] !== col[i]) { c.edge++; continue; }
       c.eligible++;
       if (col[i] === col[i]) c.nonNull++;
     }
@@ -98,6 +108,7 @@ export class CompletenessChecks {
           this.tally.feature('non_null', def.name, 'unavailable', { ...where, message: `${def.name} ${pair}: unavailable: ${reason} (${pct})` });
           continue;
         }
+        if (c.edge > 0) this.tally.feature('non_null', def.name, 'info', { ...where, message: `${def.name} ${pair}: ${c.edge} NaN rows at the end of the data, expected (lookahead ${def.lookahead} rows)` });
         if (frac === null) continue;
         worst = worst === null ? frac : Math.min(worst, frac);
         if (frac >= NON_NULL_MIN) this.tally.feature('non_null', def.name, 'pass');

@@ -1,6 +1,7 @@
 // Stage 2.6, validation (DESIGN.md "Validation"): the temporal-causality battery for every feature,
 // completeness and quality of the stored outputs, and the JSON + Markdown report recorded with the run.
 import { randomUUID } from 'node:crypto';
+import { BOUND_REL_TOL } from '../core/bounds.ts';
 import { registry } from '../features/registry.ts';
 import { baselines } from '../pipeline/baseline.ts';
 import { loadMonthIndex } from '../pipeline/plan.ts';
@@ -13,7 +14,7 @@ import { recordRun, sortFindings, summarise, writeReport } from './report.ts';
 import { scanLake, type ScanResult } from './scan.ts';
 import { doneManifests, partitionsOf, resolveScope } from './scope.ts';
 import { Tally } from './tally.ts';
-import type { ValidationProgress, ValidationReport } from './types.ts';
+import { WARMUP_REL_TOL, type ValidationProgress, type ValidationReport } from './types.ts';
 
 export interface ValidateOptions extends Partial<BatteryOptions> {
   readonly dataDir: string;
@@ -51,7 +52,8 @@ export async function validate(store: Store, opts: ValidateOptions, onProgress?:
   const battery: BatteryOptions & { budget: number; maxPartitions: number } = {
     k: opts.k ?? DEFAULT_BATTERY.k, seed: opts.seed ?? DEFAULT_BATTERY.seed, context: opts.context ?? DEFAULT_BATTERY.context,
     horizon: opts.horizon ?? DEFAULT_BATTERY.horizon, window: opts.window ?? DEFAULT_BATTERY.window,
-    boundary: opts.boundary ?? DEFAULT_BATTERY.boundary,
+    boundary: opts.boundary ?? DEFAULT_BATTERY.boundary, placed: opts.placed ?? DEFAULT_BATTERY.placed,
+    fromStartMaxRows: opts.fromStartMaxRows ?? DEFAULT_BATTERY.fromStartMaxRows,
     budget: opts.budget ?? DEFAULT_BUDGET, maxPartitions: opts.maxPartitions ?? Number.MAX_SAFE_INTEGER,
   };
   const index = await loadMonthIndex(store);
@@ -76,7 +78,8 @@ export async function validate(store: Store, opts: ValidateOptions, onProgress?:
     format: 'bqx-validation/1', runId, createdAt: new Date().toISOString(),
     passed: summary.every((s) => s.failed === 0),
     scope: { units: scope.units.map((u) => u.name), pairs: [...scope.pairs], months: [...scope.months] },
-    options: { k: battery.k, seed: battery.seed, context: battery.context, horizon: battery.horizon, window: battery.window, boundary: battery.boundary, budget: battery.budget },
+    options: { k: battery.k, seed: battery.seed, context: battery.context, horizon: battery.horizon, window: battery.window, boundary: battery.boundary, placed: battery.placed ? 'yes' : 'no', fromStartMaxRows: battery.fromStartMaxRows, budget: battery.budget,
+      warmupTolerance: WARMUP_REL_TOL, boundTolerance: BOUND_REL_TOL },
     timing: {
       batteryMs: Math.round(result.batteryMs), computeMs: result.computeMs === null ? null : Math.round(result.computeMs),
       ratio: result.computeMs ? result.batteryMs / result.computeMs : null, scanMs: Math.round(scan?.ms ?? 0),

@@ -1,6 +1,7 @@
 // Data-quality checks on stored columns: no ±Infinity, declared ranges (FeatureDef.range, inclusive, an
-// infinite bound is open) and discrete values, strictly increasing unique timestamps, and outlier counts
+// infinite bound is open, with the rounding allowance of core/bounds.ts) and discrete values, strictly increasing unique timestamps, and outlier counts
 // (|robust z| > 10 with z = (x − median) / (1.4826 · MAD), reported, not failed).
+import { boundTolerance, withinBounds } from '../core/bounds.ts';
 import { isoMinute } from '../core/time.ts';
 import type { FeatureDef } from '../features/types.ts';
 import type { Tally } from './tally.ts';
@@ -52,7 +53,8 @@ export class QualityChecks {
 
   column(def: FeatureDef, where: Where, ts: Float64Array, col: Float64Array): void {
     const inf = this.get(this.infinite, def.name), rng = this.get(this.range, def.name);
-    const [lo, hi] = def.range ?? [-Infinity, Infinity];
+    const range = def.range ?? [-Infinity, Infinity];
+    const tol = boundTolerance(range);
     const allowed = def.discrete ? new Set(def.discrete) : null;
     if (this.scratch.length < col.length) this.scratch = new Float64Array(col.length);
     let finite = 0;
@@ -64,7 +66,7 @@ export class QualityChecks {
         continue;
       }
       this.scratch[finite++] = x;
-      if (x < lo || x > hi || (allowed !== null && !allowed.has(x))) {
+      if (!withinBounds(x, range, tol) || (allowed !== null && !allowed.has(x))) {
         if (rng.count++ === 0) rng.first = { ...where, ts: ts[i]!, value: x };
       }
     }
@@ -107,7 +109,7 @@ export class QualityChecks {
       if (inf.count === 0) this.tally.feature('finite', def.name, 'pass');
       else this.tally.feature('finite', def.name, 'fail', { ...at(inf), message: `${def.name}: ${inf.count} infinite values, the first ${inf.first!.value} (${inf.first!.pair}) at ${isoMinute(inf.first!.ts)}` });
       const rng = this.range.get(def.name)!;
-      const declared = def.discrete ? `values {${def.discrete.join(', ')}}` : def.range ? `range [${def.range.join(', ')}]` : null;
+      const declared = def.discrete ? `values {${def.discrete.join(', ')}}` : def.range ? `range [${def.range.join(', ')}] (± ${boundTolerance(def.range)} rounding)` : null;
       if (rng.count === 0) this.tally.feature('range', def.name, 'pass');
       else this.tally.feature('range', def.name, 'fail', { ...at(rng), message: `${def.name}: ${rng.count} values outside the declared ${declared}, the first ${rng.first!.value} (${rng.first!.pair}) at ${isoMinute(rng.first!.ts)}` });
       const out = this.outliers.get(def.name);

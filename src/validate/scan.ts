@@ -10,6 +10,7 @@ import type { MonthIndex } from '../pipeline/plan.ts';
 import type { ManifestRecord, Store } from '../store/types.ts';
 import { CompletenessChecks, volumeFeatures } from './completeness.ts';
 import { QualityChecks } from './quality.ts';
+import { pairsRead } from './reads.ts';
 import { manifestKey, type Scope } from './scope.ts';
 import type { Tally } from './tally.ts';
 import type { ValidationProgress } from './types.ts';
@@ -24,8 +25,13 @@ export interface ScanResult {
   readonly ms: number;
 }
 
-/** Why a month-unit feature lacks values for `pair`: the family's notes about pairs not loaded. */
-function notLoadedReason(def: FeatureDef, pair: string, extra: Readonly<Record<string, unknown>>, loaded: number): string {
+/**
+ * Why a month-unit feature lacks values for `pair`: the pairs it reads (reads.ts) that are not loaded,
+ * with the family's notes about them; null when it reads only loaded pairs (then nothing excuses it).
+ */
+export function notLoadedReason(def: FeatureDef, pair: string, extra: Readonly<Record<string, unknown>>, isLoaded: (p: string) => boolean): string | null {
+  const absent = pairsRead(def.name, pair).filter((p) => !isLoaded(p));
+  if (absent.length === 0) return null;
   const others = PAIR_NAMES.filter((p) => p !== pair);
   const relevant = Object.entries(extra)
     .filter(([k, v]) => k.startsWith(`${def.family}: `) && typeof v === 'string' && v.includes('not loaded'))
@@ -33,7 +39,8 @@ function notLoadedReason(def: FeatureDef, pair: string, extra: Readonly<Record<s
   // Notes naming the feature first, then those about every pair, then the pair's other notes.
   const rank = ([k]: [string, unknown]) => (k.includes(def.name) ? 0 : k.includes(pair) ? 2 : 1);
   const notes = relevant.sort((a, b) => rank(a) - rank(b)).map(([k, v]) => `${k.slice(def.family.length + 2)}: ${v as string}`);
-  const head = `reads pairs that are not loaded (${loaded} of ${PAIR_NAMES.length} loaded)`;
+  const shown = absent.length > 6 ? `${absent.slice(0, 6).join(' ')} …` : absent.join(' ');
+  const head = `reads pairs that are not loaded: ${absent.length} of the ${pairsRead(def.name, pair).length} it reads (${shown})`;
   return notes.length ? `${head}; ${notes.slice(0, 2).join('; ')}${notes.length > 2 ? ` (+${notes.length - 2} more notes)` : ''}` : head;
 }
 
@@ -50,7 +57,6 @@ export async function scanLake(input: {
   const volume = volumeFeatures(defs);
   const rows = new Map<string, number>();
   const dataVersions: Record<string, string> = {};
-  const loaded = index.size;
   const silent = new Map<string, boolean>(); // pair → every bar of the scope has volume 0
   const total = scope.pairs.length * scope.months.length;
   let step = 0;
@@ -61,6 +67,7 @@ export async function scanLake(input: {
       const at = months.findIndex((m) => m.month === month);
       if (at < 0) continue;
       const offset = months.slice(0, at).reduce((n, m) => n + m.bars, 0);
+      const dataRows = months.reduce((n, m) => n + m.bars, 0);
       const bars = await input.store.readBars(pair, monthStart(month), monthEnd(month));
       silent.set(pair, (silent.get(pair) ?? true) && bars.volume.every((v) => v === 0));
       for (const unit of scope.units) {
@@ -76,7 +83,7 @@ export async function scanLake(input: {
         for (const def of unit.columns) {
           const col = part.columns.get(def.name);
           if (!col) { tally.feature('rows', def.name, 'fail', { ...where, message: `${def.name}: no column in ${path}` }); continue; }
-          completeness.column(def, pair, col, bars, offset);
+          completeness.column(def, pair, col, bars, offset, dataRows);
           quality.column(def, where, part.ts, col);
         }
       }
@@ -87,9 +94,9 @@ export async function scanLake(input: {
   }
   const explain = (def: FeatureDef, pair: string): string | null => {
     const unit = unitOf.get(def.name)!;
-    if (unit.kind !== 'month' || loaded >= PAIR_NAMES.length) return null;
+    if (unit.kind !== 'month') return null;
     const extra = Object.assign({}, ...scope.months.map((m) => done.get(manifestKey(unit.name, '*', m))?.extra ?? {}));
-    return notLoadedReason(def, pair, extra, loaded);
+    return notLoadedReason(def, pair, extra, (p) => index.has(p));
   };
   const nonNull = completeness.finish(defs, (n) => unitOf.get(n)!.name, explain);
   quality.finish(defs);

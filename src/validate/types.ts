@@ -1,19 +1,28 @@
 // The shapes of a validation (DESIGN.md "Validation"): the checks, their outcomes, findings, the report.
+import { BOUND_REL_TOL } from '../core/bounds.ts';
 import type { Role } from '../features/types.ts';
+
+/**
+ * Relative tolerance of checks (4) warm-up doubling and (5) partition boundary: how far a value computed
+ * from a different starting row may differ (compare.ts: relative to the value or the column's typical
+ * magnitude). It bounds the kernels' dependence on where a computation starts; the lead sets it to what
+ * the kernels achieve.
+ */
+export const WARMUP_REL_TOL = 1e-9;
 
 export const CHECKS = {
   static: { group: 'causality', title: '(1) static: lookahead 0 declared for every feature' },
   truncation: { group: 'causality', title: '(2) truncation: recomputed on rows ≤ t, values at ≤ t identical' },
   perturbation: { group: 'causality', title: '(3) future perturbation: rows > t replaced, values at ≤ t identical' },
-  warmup: { group: 'causality', title: '(4) warm-up doubling: 2× warm-up equals the declared lookback (1e-9 rel.)' },
-  boundary: { group: 'causality', title: '(5) partition boundary: month alone equals the continuous run (1e-9 rel.)' },
+  warmup: { group: 'causality', title: `(4) warm-up doubling: 2× warm-up equals the declared lookback (${WARMUP_REL_TOL} rel.)` },
+  boundary: { group: 'causality', title: `(5) partition boundary: month alone equals the continuous run, once per unit from the data set’s start (${WARMUP_REL_TOL} rel.)` },
   cross_pair: { group: 'causality', title: "(6) cross-pair alignment (month units; a per-pair unit reads one pair): other pairs' rows > t perturbed, values at ≤ t identical" },
   model_fit: { group: 'causality', title: '(7) model fits end before the rows they are applied to' },
   rows: { group: 'completeness', title: 'rows per partition equal the bars' },
-  non_null: { group: 'completeness', title: 'non-null fraction after the burn-in ≥ 99.5 %' },
+  non_null: { group: 'completeness', title: 'non-null fraction after the burn-in ≥ 99.5 % (a target’s last lookahead rows of the data: expected NaN, info)' },
   timestamps: { group: 'quality', title: 'timestamps strictly increasing and unique' },
   finite: { group: 'quality', title: 'no ±Infinity' },
-  range: { group: 'quality', title: 'declared ranges and discrete values' },
+  range: { group: 'quality', title: `declared ranges (± ${BOUND_REL_TOL} · max(|lo|, |hi|, hi − lo) rounding) and discrete values` },
   outliers: { group: 'quality', title: 'outliers |robust z| > 10 (median/MAD; reported, not failed)' },
 } as const;
 export type CheckId = keyof typeof CHECKS;

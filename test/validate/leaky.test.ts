@@ -115,8 +115,15 @@ const fromCuts = (unit: string, shift: number) => (f: Finding) => cutsOf(unit).f
   return isoMinute(ts[rowAtOrAfter(ts, c.cut + 1) - 1 + shift]!);
 });
 
-test('the battery ran every unit and every feature (one partition per unit, 2 cut points each)', () => {
-  for (const u of units) assert.equal(report.partitions.filter((p) => p.unit === u.name && p.cuts.length === 2).length, 1, u.name);
+test('the battery ran every unit and every feature (one partition per unit, 2 random cut points and the placed ones each)', () => {
+  for (const u of units) {
+    const parts = report.partitions.filter((p) => p.unit === u.name && p.cuts.length > 0);
+    assert.equal(parts.length, 1, u.name);
+    // July 2024: the month's end, a Friday's last bar and the Sunday open after it (= the refit boundary).
+    const days = parts[0]!.cuts.map((c) => new Date(c).getUTCDay());
+    assert.ok(parts[0]!.cuts.length >= 2 + 3 && days.includes(5) && days.includes(0), `${u.name}: ${parts[0]!.cuts.join(', ')}`);
+    assert.ok(parts[0]!.cuts.some((c) => c.startsWith('2024-07-31T')), `${u.name}: no cut at the month's end`);
+  }
   for (const f of report.features) assert.ok(f.results.truncation !== undefined, `${f.name} not checked`);
 });
 
@@ -146,6 +153,13 @@ test('a look-ahead of one row is caught by truncation and perturbation at the cu
 
 test('a whole-partition z-score is caught by truncation, perturbation, warm-up doubling and the boundary check', () => {
   for (const check of ['truncation', 'perturbation', 'warmup', 'boundary'] as const) assertCaught('leak_zscore', check);
+});
+
+test('the boundary check compares with a continuous run from the data set\'s first bar (once per unit)', () => {
+  const first = isoMinute(Math.min(...[...bars.values()].map((b) => b.ts[0]!)));
+  const fs = findings('leak_zscore', 'boundary').filter((f) => f.outcome === 'fail');
+  assert.ok(fs.length > 0 && fs.every((f) => f.message.includes(`the continuous run from ${first}`)), fs.map((f) => f.message).join('; '));
+  assert.equal(report.options.fromStartMaxRows, 100_000);
 });
 
 test('a declared lookback too short is caught by warm-up doubling (and, alone in its unit, by the boundary check)', () => {

@@ -14,7 +14,7 @@ import { parseCommand, UsageError } from '../../src/cli/args.ts';
 import { validateCmd } from '../../src/cli/commands/validate.ts';
 import { firstMismatch, rowAtOrAfter, typicalMagnitude } from '../../src/validate/compare.ts';
 import { volumeFeatures } from '../../src/validate/completeness.ts';
-import { cutPoints } from '../../src/validate/causality.ts';
+import { cutPoints } from '../../src/validate/cuts.ts';
 import { perturbFrom } from '../../src/validate/perturb.ts';
 import { batteryOrder, type Partition } from '../../src/validate/scope.ts';
 import { unitsOf } from './helpers.ts';

@@ -102,7 +102,7 @@ const METRICS = {
   hurst_exponent: {
     text: `rescaled-range Hurst estimate of Δy over the last ${HURST_ROWS} rows: OLS slope of ln(mean R/S) on ln n, n ∈ {${HURST_CHUNKS.join(', ')}}, clamped to [0, 1]`,
     lookback: HURST_ROWS, range: [0, 1], kernel: 'rollingHurst',
-    notes: 'R/S of the increments Δy (R/S of the level would be ≈ 1 always). Chunks tile the window back from t; S is the chunk’s population std; chunks with S = 0 are skipped, NaN if a size has none.',
+    notes: 'R/S of the increments Δy (R/S of the level would be ≈ 1 always). Chunks tile the window back from t; S is the chunk’s population std; chunks with S = 0 are skipped, NaN if a size has none. The clamp to [0, 1] is part of FEATURES.md’s definition (“clamped to [0, 1]”), not a rounding allowance: a slope outside [0, 1] is reported as 0 or 1.',
   },
   bb_squeeze_pct: {
     text: `percentile rank (0–1) of the current BB(${BB_ROWS}) bandwidth among its last ${SQUEEZE_ROWS} values`,

@@ -2,6 +2,7 @@
 // mean (agg) × domains idx and bqx = 180 features. The definitions are generated from INDICATORS ×
 // WINDOWS × PRICE_DOMAINS; the values come from the TA-Lib-semantics kernels in kernels/ta/.
 import type { Family, FeatureDef, OutputColumn, PairFrame } from '../types.ts';
+import { clampRounding } from '../../core/bounds.ts';
 import { feature, filterMemory, PRICE_DOMAINS, type PriceDomain } from '../define.ts';
 import { rsi, rsiLookback } from '../../kernels/ta/rsi.ts';
 import { macd, macdLookback } from '../../kernels/ta/macd.ts';
@@ -215,18 +216,10 @@ function computeDomain(frame: PairFrame, domain: PriceDomain, out: OutputColumn)
   }
   for (const ind of INDICATORS) {
     const cols = TI_WINDOWS.map((w) => out(`${ind.name}_${domain}_w${w}`));
-    if (ind.range) for (const c of cols) clamp(c, ind.range);
+    // The kernels' last rounding step can leave a value an ulp outside the range (e.g.
+    // (C − L)/((H − L)/100) = 100.00000000000001 when C = H): absorbed; a value further out is kept.
+    if (ind.range) for (const c of cols) clampRounding(c, ind.range);
     mean5(cols, out(`${ind.name}_${domain}_agg`));
-  }
-}
-
-/** Keeps values inside the indicator's mathematical range: the kernels' last rounding step can leave a
- * value one ulp outside it (e.g. (C − L)/((H − L)/100) = 100.00000000000001 when C = H). */
-function clamp(c: Float64Array, [lo, hi]: readonly [number, number]): void {
-  for (let t = 0; t < c.length; t++) {
-    const v = c[t]!;
-    if (v < lo) c[t] = lo;
-    else if (v > hi) c[t] = hi;
   }
 }
 
