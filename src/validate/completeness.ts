@@ -9,16 +9,21 @@
 // failures, and NaN anywhere else still counts. Windows are positional and span gaps of any length
 // (FEATURES.md §0 "Windows span weekend gaps", extended to long gaps: a lookahead reads the next h rows
 // whatever their distance), so the end of the data is the only edge.
+//
+// Stale pairs: a fan-in feature's NaN at a row where a pair it reads is stale (staleness.ts, STALE_RULE)
+// is NaN by definition and counted as expected (info), not in the eligible rows; NaN at rows where every
+// pair it reads was fresh over its window still counts.
 import { isoMinute } from '../core/time.ts';
 import type { Bars } from '../core/types.ts';
 import type { FeatureDef } from '../features/types.ts';
 import { undefinedRowsOf } from './expectations.ts';
 import type { Where } from './quality.ts';
+import { STALE_RULE } from './staleness.ts';
 import type { Tally } from './tally.ts';
 
 export const NON_NULL_MIN = 0.995;
 
-interface Count { eligible: number; nonNull: number; edge: number }
+interface Count { eligible: number; nonNull: number; edge: number; stale: number }
 
 /** Names of the features that read volume, directly or through the features they read. */
 export function volumeFeatures(defs: readonly FeatureDef[]): Set<string> {
@@ -65,17 +70,20 @@ export class CompletenessChecks {
    * Counts the non-null values of a stored column over the pair's month `bars` (its rows); `offset` = the
    * data-set row of its first row, `dataRows` = the pair's rows in the whole data set. Rows where the
    * feature is undefined by definition are not counted; NaN rows in the last `lookahead` rows of the
-   * data are counted as expected.
+   * data are counted as expected, and so are NaN rows where `staleAt(i)` (a pair it reads is stale).
    */
-  column(def: FeatureDef, pair: string, col: Float64Array, bars: Bars, offset: number, dataRows: number): void {
+  column(def: FeatureDef, pair: string, col: Float64Array, bars: Bars, offset: number, dataRows: number, staleAt?: (i: number) => boolean): void {
     let byPair = this.counts.get(def.name);
     if (!byPair) this.counts.set(def.name, (byPair = new Map()));
-    const c = byPair.get(pair) ?? { eligible: 0, nonNull: 0, edge: 0 };
+    const c = byPair.get(pair) ?? { eligible: 0, nonNull: 0, edge: 0, stale: 0 };
     const undef = undefinedRowsOf(def);
     const edge = dataRows - def.lookahead - offset; // first row whose future runs past the data's end
     for (let i = Math.max(0, def.nanPrefix - offset); i < col.length; i++) {
       if (undef?.at(bars, i)) continue;
-      if (i >= edge && col[i] !== col[i]) { c.edge++; continue; }
+      if (col[i] !== col[i]) {
+        if (i >= edge) { c.edge++; continue; }
+        if (staleAt?.(i)) { c.stale++; continue; }
+      }
       c.eligible++;
       if (col[i] === col[i]) c.nonNull++;
     }
@@ -109,6 +117,7 @@ export class CompletenessChecks {
           continue;
         }
         if (c.edge > 0) this.tally.feature('non_null', def.name, 'info', { ...where, message: `${def.name} ${pair}: ${c.edge} NaN rows at the end of the data, expected (lookahead ${def.lookahead} rows)` });
+        if (c.stale > 0) this.tally.feature('non_null', def.name, 'info', { ...where, message: `${def.name} ${pair}: ${c.stale} NaN rows where ${STALE_RULE} (lookback ${def.lookback} rows), expected` });
         if (frac === null) continue;
         worst = worst === null ? frac : Math.min(worst, frac);
         if (frac >= NON_NULL_MIN) this.tally.feature('non_null', def.name, 'pass');

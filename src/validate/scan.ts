@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { PAIR_NAMES } from '../core/currencies.ts';
 import { monthEnd, monthStart } from '../core/time.ts';
+import type { Bars } from '../core/types.ts';
 import type { FeatureDef } from '../features/types.ts';
 import { readParquetFile } from '../io/parquet.ts';
 import { partitionPath } from '../pipeline/lake.ts';
@@ -11,6 +12,7 @@ import type { ManifestRecord, Store } from '../store/types.ts';
 import { CompletenessChecks, volumeFeatures } from './completeness.ts';
 import { QualityChecks } from './quality.ts';
 import { pairsRead } from './reads.ts';
+import { StaleGrid, type PairRows } from './staleness.ts';
 import { manifestKey, type Scope } from './scope.ts';
 import type { Tally } from './tally.ts';
 import type { ValidationProgress } from './types.ts';
@@ -60,15 +62,16 @@ export async function scanLake(input: {
   const silent = new Map<string, boolean>(); // pair → every bar of the scope has volume 0
   const total = scope.pairs.length * scope.months.length;
   let step = 0;
-  for (const pair of scope.pairs) {
-    const months = index.get(pair) ?? [];
-    for (const month of scope.months) {
+  for (const month of scope.months) {
+    const pairsOfMonth = await monthBars(input.store, month, [...index.keys()], scope);
+    for (const pair of scope.pairs) {
+      const months = index.get(pair) ?? [];
       input.onProgress?.({ phase: 'lake', done: step++, total, message: `${pair} ${month}` });
       const at = months.findIndex((m) => m.month === month);
       if (at < 0) continue;
       const offset = months.slice(0, at).reduce((n, m) => n + m.bars, 0);
       const dataRows = months.reduce((n, m) => n + m.bars, 0);
-      const bars = await input.store.readBars(pair, monthStart(month), monthEnd(month));
+      const bars = pairsOfMonth.bars.get(pair) ?? await input.store.readBars(pair, monthStart(month), monthEnd(month));
       silent.set(pair, (silent.get(pair) ?? true) && bars.volume.every((v) => v === 0));
       for (const unit of scope.units) {
         const where = { unit: unit.name, pair, month };
@@ -80,10 +83,11 @@ export async function scanLake(input: {
         if (part) rows.set(manifestKey(unit.name, pair, month), part.ts.length);
         const ok = completeness.rows(where, bars.ts, part?.ts ?? null, m ? `the stored file ${path} is missing` : 'not computed (no done manifest)');
         if (!part || !quality.timestamps(where, part.ts) || !ok) continue;
+        const stale = unit.kind === 'month' ? pairsOfMonth.stale(unit.warmup).forPair(pair) : null;
         for (const def of unit.columns) {
           const col = part.columns.get(def.name);
           if (!col) { tally.feature('rows', def.name, 'fail', { ...where, message: `${def.name}: no column in ${path}` }); continue; }
-          completeness.column(def, pair, col, bars, offset, dataRows);
+          completeness.column(def, pair, col, bars, offset, dataRows, stale?.(pairsRead(def.name, pair), def.lookback));
           quality.column(def, where, part.ts, col);
         }
       }
@@ -102,4 +106,38 @@ export async function scanLake(input: {
   quality.finish(defs);
   input.onProgress?.({ phase: 'lake', done: total, total, message: 'done' });
   return { nonNull, outliers: (n) => quality.outlierCount(n), rows, dataVersions, ms: performance.now() - t0 };
+}
+
+/**
+ * The month's bars of every loaded pair, read once when the scope has month units (else none), and the
+ * stale-pair grid of a month unit with `warmup` rows of history (built on first use, per warm-up).
+ */
+async function monthBars(store: Store, month: string, loaded: readonly string[], scope: Scope): Promise<{ bars: ReadonlyMap<string, Bars>; stale: (warmup: number) => StaleGrid }> {
+  const warmups = scope.units.filter((u) => u.kind === 'month').map((u) => u.warmup);
+  const bars = new Map<string, Bars>();
+  const before = new Map<string, Float64Array>();
+  if (warmups.length > 0) {
+    const start = monthStart(month), end = monthEnd(month);
+    for (const p of loaded) {
+      bars.set(p, await store.readBars(p, start, end));
+      before.set(p, (await store.readBarsBefore(p, start, Math.max(...warmups))).ts);
+    }
+  }
+  const grids = new Map<number, StaleGrid>();
+  const stale = (warmup: number): StaleGrid => {
+    let g = grids.get(warmup);
+    if (g) return g;
+    const frames = new Map<string, PairRows>();
+    for (const [p, b] of bars) {
+      const prefix = before.get(p)!.subarray(Math.max(0, before.get(p)!.length - warmup));
+      if (prefix.length + b.ts.length === 0) continue;
+      const ts = new Float64Array(prefix.length + b.ts.length);
+      ts.set(prefix);
+      ts.set(b.ts, prefix.length);
+      frames.set(p, { ts, first: prefix.length });
+    }
+    grids.set(warmup, (g = new StaleGrid(frames)));
+    return g;
+  };
+  return { bars, stale };
 }

@@ -1,5 +1,6 @@
 // The shapes of a validation (DESIGN.md "Validation"): the checks, their outcomes, findings, the report.
 import { BOUND_REL_TOL } from '../core/bounds.ts';
+import { MAX_AGE_MS } from '../features/cross/common.ts';
 import type { Role } from '../features/types.ts';
 
 /**
@@ -19,7 +20,7 @@ export const CHECKS = {
   cross_pair: { group: 'causality', title: "(6) cross-pair alignment (month units; a per-pair unit reads one pair): other pairs' rows > t perturbed, values at ≤ t identical" },
   model_fit: { group: 'causality', title: '(7) model fits end before the rows they are applied to' },
   rows: { group: 'completeness', title: 'rows per partition equal the bars' },
-  non_null: { group: 'completeness', title: 'non-null fraction after the burn-in ≥ 99.5 % (a target’s last lookahead rows of the data: expected NaN, info)' },
+  non_null: { group: 'completeness', title: `non-null fraction after the burn-in ≥ 99.5 % (expected NaN, info: a target’s last lookahead rows of the data; a fan-in feature’s rows where a pair it reads is stale, last bar > ${MAX_AGE_MS / 60_000} min old, at t or within its lookback rows)` },
   timestamps: { group: 'quality', title: 'timestamps strictly increasing and unique' },
   finite: { group: 'quality', title: 'no ±Infinity' },
   range: { group: 'quality', title: `declared ranges (± ${BOUND_REL_TOL} · max(|lo|, |hi|, hi − lo) rounding) and discrete values` },
