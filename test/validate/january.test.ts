@@ -1,7 +1,7 @@
 // The hard place of the real 2017 data: all 28 pairs from the 2 January open (holiday-thin trading, the
-// first Sunday open after the New Year gap) to 5 January, through `bqx run` and its validation. The rows
-// are the HistData files read by the real reader and sliced (a small, fast slice that still holds the
-// places where range checks used to fail: flat windows with one jump, triangles with 28 pairs). On the
+// first Sunday open after the New Year gap) to 10 January (a weekend gap included), through `bqx run`
+// and its validation. The rows are the HistData files read by the real reader and sliced (a small, fast
+// slice that still holds the places where range checks used to fail: flat windows with one jump, triangles with 28 pairs). On the
 // holiday, pairs go stale (no bar for > 5 min): fan-in features are NaN there by definition, and
 // completeness counts those rows as expected (info), not as failures.
 import { test } from 'node:test';
@@ -20,9 +20,9 @@ import { tempDir } from '../helpers/tmp.ts';
 
 const DATA = fileURLToPath(new URL('../../../shared/data/real-fx/parrondo__deeptrading/', import.meta.url));
 const skip = existsSync(DATA) ? false : 'needs ../shared/data/real-fx (absent)';
-const END = Date.UTC(2017, 0, 6); // rows before 6 January
+const END = Date.UTC(2017, 0, 11);
 
-test('28 pairs, 2–5 January 2017: run and validation pass', { skip }, async (t) => {
+test('28 pairs, 2–10 January 2017: run and validation pass', { skip }, async (t) => {
   const dir = tempDir('bqx-january-');
   const store = await openStore(join(dir, 'bqx.duckdb'));
   try {
