@@ -1,8 +1,8 @@
 // The hard place of the real 2017 data: all 28 pairs from the 2 January open (holiday-thin trading, the
 // first Sunday open after the New Year gap) to 10 January (a weekend gap included), through `bqx run`
 // and its validation. The rows are the HistData files read by the real reader and sliced (a small, fast
-// slice that still holds the places where range checks used to fail: flat windows with one jump, triangles with 28 pairs). On the
-// holiday, pairs go stale (no bar for > 5 min): fan-in features are NaN there by definition, and
+// slice that still holds the places where range checks used to fail: flat windows with one jump,
+// triangles with 28 pairs). On the holiday, pairs go stale (no bar for > 5 min): fan-in features are NaN there by definition, and
 // completeness counts those rows as expected (info), not as failures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
