@@ -2,8 +2,8 @@
 // first Sunday open after the New Year gap) to 10 January (a weekend gap included), through `bqx run`
 // and its validation. The rows are the HistData files read by the real reader and sliced (a small, fast
 // slice that still holds the places where range checks used to fail: flat windows with one jump,
-// triangles with 28 pairs). On the holiday, pairs go stale (no bar for > 5 min): fan-in features are NaN there by definition, and
-// completeness counts those rows as expected (info), not as failures.
+// triangles with 28 pairs). On the holiday, pairs go stale (no bar for > 5 min): fan-in features are NaN
+// there by definition, and completeness counts those rows as expected (info), not as failures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
