@@ -18,9 +18,28 @@ export interface FrameColumns {
   readonly columns: ReadonlyArray<readonly [string, Float64Array]>;
 }
 
+/** How the float columns are stored (bench/lake-encoding.ts measures the candidates). */
+export interface LakeEncoding {
+  readonly codec: 'none' | 'snappy' | 'lz4_raw' | 'zstd';
+  /** BYTE_STREAM_SPLIT: the k-th bytes of all values stored together, which compresses better. */
+  readonly byteStreamSplit: boolean;
+  readonly dictionary: boolean;
+  /** Column-chunk and page min/max statistics (nothing filters on the lake's float columns). */
+  readonly statistics: boolean;
+}
+
+/** The seed's writer settings: snappy, plain, no dictionary for the floats, statistics on. */
+export const SNAPPY_PLAIN: LakeEncoding = { codec: 'snappy', byteStreamSplit: false, dictionary: false, statistics: true };
+
+const CODECS = {
+  none: pq.Compression.UNCOMPRESSED, snappy: pq.Compression.SNAPPY, lz4_raw: pq.Compression.LZ4_RAW, zstd: pq.Compression.ZSTD,
+} as const;
+
 export interface WriteOptions {
   /** Store feature columns as float32 (export --float32). */
   readonly float32?: boolean;
+  /** Default SNAPPY_PLAIN. */
+  readonly encoding?: LakeEncoding;
   /** Key-value metadata stored in the file footer. */
   readonly metadata?: Readonly<Record<string, string>>;
 }
@@ -31,7 +50,7 @@ function tsVector(ts: Float64Array): Vector {
   return makeVector(makeData({ type: new TimestampMillisecond('UTC'), length: ts.length, data: ms as unknown as Int32Array }));
 }
 
-/** Encodes the frame as snappy Parquet (dictionary encoding off for the float columns: it only costs time). */
+/** Encodes the frame as Parquet (by default snappy with dictionary encoding off for the float columns: it only costs time). */
 export function encodeParquet(frame: FrameColumns, opts: WriteOptions = {}): Uint8Array {
   const vectors: Record<string, Vector> = { ts: tsVector(frame.ts) };
   const fields: Field[] = [new Field('ts', new TimestampMillisecond('UTC'), false)];
@@ -47,7 +66,10 @@ export function encodeParquet(frame: FrameColumns, opts: WriteOptions = {}): Uin
   }
   const table = new Table(new Schema(fields), vectors);
   const wasmTable = pq.Table.fromIPCStream(tableToIPC(table, 'stream'));
-  let props = new pq.WriterPropertiesBuilder().setCompression(pq.Compression.SNAPPY).setDictionaryEnabled(false);
+  const enc = opts.encoding ?? SNAPPY_PLAIN;
+  let props = new pq.WriterPropertiesBuilder().setCompression(CODECS[enc.codec]).setDictionaryEnabled(enc.dictionary)
+    .setStatisticsEnabled(enc.statistics ? pq.EnabledStatistics.Page : pq.EnabledStatistics.None);
+  if (enc.byteStreamSplit) for (const [name] of frame.columns) props = props.setColumnEncoding(name, pq.Encoding.BYTE_STREAM_SPLIT);
   if (frame.pair !== undefined) props = props.setColumnDictionaryEnabled('pair', true);
   // One key holding sorted JSON: parquet-wasm writes a map's keys in hash order, which would make
   // the bytes of identical files differ between runs.
