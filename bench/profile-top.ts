@@ -13,6 +13,7 @@ if (positionals.length !== 1) {
   console.error('usage: node --import tsx bench/profile-top.ts DIR [--top N]');
   process.exit(2);
 }
+process.stdout.on('error', () => process.exit(0)); // a closed pipe (| head) ends the listing
 const top = Number(values.top ?? 25);
 const dir = positionals[0]!;
 
