@@ -2,7 +2,7 @@
 // written atomically (temp file + rename) so a killed process never leaves a half-written file.
 import {
   Dictionary, Field, Float32, Float64, Int32, makeData, makeVector, Schema, Table, tableFromIPC, tableToIPC,
-  TimestampMillisecond, Utf8, vectorFromArray, type Vector,
+  Timestamp, TimestampMillisecond, TimeUnit, Utf8, vectorFromArray, type Vector,
 } from 'apache-arrow';
 import * as pq from 'parquet-wasm';
 import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
@@ -106,10 +106,13 @@ export interface ReadColumns {
 
 function toColumns(table: Table): ReadColumns {
   const ts = new Float64Array(table.numRows);
+  const tsCol = table.getChild('ts')!;
+  // Raw int64 values in the column's unit (ours are ms; DuckDB writes µs), scaled to epoch ms.
+  const perMs = 10 ** (3 * ((tsCol.type as Timestamp).unit - TimeUnit.MILLISECOND));
   let i = 0;
-  for (const chunk of table.getChild('ts')!.data) {
-    const ms = chunk.values as BigInt64Array;
-    for (let k = 0; k < chunk.length; k++) ts[i++] = Number(ms[k]!);
+  for (const chunk of tsCol.data) {
+    const raw = chunk.values as BigInt64Array;
+    for (let k = 0; k < chunk.length; k++) ts[i++] = Number(raw[k]!) / perMs;
   }
   const columns = new Map<string, Float64Array>();
   for (const f of table.schema.fields) {

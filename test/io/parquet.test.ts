@@ -77,3 +77,14 @@ test('the same frame encodes to the same bytes (files are reproducible)', () => 
   const b = encodeParquet({ ts, columns: columns() }, { encoding: LAKE_ENCODING, metadata: { a: '1', b: '2' } });
   assert.deepEqual(a, b);
 });
+
+test('timestamps DuckDB writes (µs) are read back as epoch ms', async () => {
+  const path = join(dir, 'duckdb.parquet');
+  const db = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+  const con = await db.connect();
+  await con.run(`COPY (SELECT make_timestamptz(2017, 2, 1, 0, i, 30.5) AS ts, i::DOUBLE AS x FROM range(3) t(i)) TO '${path}' (FORMAT parquet)`);
+  con.closeSync();
+  const r = readParquetFile(path);
+  assert.deepEqual([...r.ts], [0, 1, 2].map((i) => Date.UTC(2017, 1, 1, 0, i, 30, 500)));
+  assert.deepEqual([...r.columns.get('x')!], [0, 1, 2]);
+});
