@@ -71,6 +71,7 @@ try {
   const ingested = await phase('ingest', () => ingestPaths(store, [DATA], { format: 'auto', onError: 'fail' }));
   const run = await phase('compute', () => runPipeline(store, { dataDir: dir, months, maxWorkers: workers, retries: 0, force: false, baselineTs }));
   if (run.status !== 'done') throw new Error(`run ${run.status}: ${run.units.filter((u) => u.failed).map((u) => u.unit).join(', ')}`);
+  printStages(run.units); // now: validation and export of a long run take a while
   const report = await phase('validate', () => validate(store, { dataDir: dir, runId: run.runId, months, baselineTs }));
   const gate = await validationGate(store, dir);
   const out = join(dir, 'out');
@@ -83,15 +84,26 @@ try {
 const foot = await mon.stop();
 const { run, report, ex } = result;
 
-const pairMonths = ex.files.length;
-const perPm = (ms: number) => +(ms / 1000 / pairMonths).toFixed(3);
-const stages = run.units.map((u: UnitSummary) => ({
-  unit: u.unit, partitions: u.done, computeCoreS: perPm(u.computeMs), writeCoreS: perPm(u.writeMs),
-  lakeMBPerPairMonth: +(u.bytes / 1e6 / pairMonths).toFixed(2),
-}));
-const computeMs = run.units.reduce((n, u) => n + u.computeMs, 0), writeMs = run.units.reduce((n, u) => n + u.writeMs, 0);
+/** Core-seconds per pair-month of each unit (a month unit's tasks write every pair: divided the same way). */
+function stagesOf(units: readonly UnitSummary[]) {
+  const pairMonths = Math.max(...units.map((u) => u.total));
+  const perPm = (ms: number) => +(ms / 1000 / pairMonths).toFixed(3);
+  const stages = units.map((u) => ({
+    unit: u.unit, partitions: u.done, computeCoreS: perPm(u.computeMs), writeCoreS: perPm(u.writeMs),
+    lakeMBPerPairMonth: +(u.bytes / 1e6 / pairMonths).toFixed(2),
+  }));
+  const computeMs = units.reduce((n, u) => n + u.computeMs, 0), writeMs = units.reduce((n, u) => n + u.writeMs, 0);
+  return { pairMonths, perPm, stages, computeMs, writeMs, allStagesCoreS: perPm(computeMs + writeMs) };
+}
+
+function printStages(units: readonly UnitSummary[]): void {
+  const s = stagesOf(units);
+  console.log(`per pair-month: ${s.allStagesCoreS} core-s all stages (compute ${s.perPm(s.computeMs)} + write ${s.perPm(s.writeMs)}); seed plan ${SEED_WORKER_SECONDS} → ${(SEED_WORKER_SECONDS / s.allStagesCoreS).toFixed(1)}×`);
+  for (const u of s.stages) console.log(`  ${u.unit.padEnd(12)} compute ${u.computeCoreS.toFixed(3)}  write ${u.writeCoreS.toFixed(3)}  lake ${u.lakeMBPerPairMonth} MB`);
+}
+
+const { pairMonths, perPm, stages, computeMs, writeMs, allStagesCoreS } = stagesOf(run.units);
 const lakeBytes = run.units.reduce((n, u) => n + u.bytes, 0);
-const allStagesCoreS = perPm(computeMs + writeMs);
 const totalWallMs = Object.values(phases).reduce((n, p) => n + p.wallMs, 0);
 const ru = process.resourceUsage();
 const summary = {
@@ -110,8 +122,6 @@ const summary = {
 
 const gb = (b: number) => `${(b / 1e9).toFixed(2)} GB`;
 console.log(`\n${pairMonths} pair-months, ${ex.rows.toLocaleString('en-US')} rows exported, validation ${report.passed ? 'passed' : 'FAILED'}`);
-console.log(`per pair-month: ${allStagesCoreS} core-s all stages (compute ${summary.perPairMonth.computeCoreS} + write ${summary.perPairMonth.writeCoreS}); seed plan ${SEED_WORKER_SECONDS} → ${summary.seedPlan.speedup}×`);
-for (const s of stages) console.log(`  ${s.unit.padEnd(12)} compute ${s.computeCoreS.toFixed(3)}  write ${s.writeCoreS.toFixed(3)}  lake ${s.lakeMBPerPairMonth} MB`);
 console.log(`bytes: lake ${gb(lakeBytes)}, export ${gb(ex.bytes)}; peak disk ${gb(foot.peakDiskBytes)}; peak RSS ${gb(summary.peak.maxRssBytes)}`);
 console.log(`projected year (336 pair-months): compute+validate+export ${summary.projectedYear.computeValidateExportMin} min, lake ${summary.projectedYear.lakeGB} GB + export ${summary.projectedYear.exportGB} GB`);
 
