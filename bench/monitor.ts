@@ -16,16 +16,25 @@ function duBytes(dir: string): Promise<number> {
 }
 
 /** Starts sampling every `everyMs`; `stop()` takes a last sample and returns the peaks. */
-export function monitor(dir: string, everyMs = 2_000): { stop: () => Promise<Footprint> } {
+export function monitor(dir: string, everyMs = 2_000): { stop: () => Promise<Footprint>; phasePeakRss: () => number } {
   const f: Footprint = { peakDiskBytes: 0, peakSampledRss: 0 };
+  let phasePeak = 0;
   let pending: Promise<void> | null = null;
   const sample = () => {
-    f.peakSampledRss = Math.max(f.peakSampledRss, process.memoryUsage.rss());
+    const rss = process.memoryUsage.rss();
+    f.peakSampledRss = Math.max(f.peakSampledRss, rss);
+    phasePeak = Math.max(phasePeak, rss);
     // One du at a time: a slow walk skips a tick rather than piling up.
     pending ??= duBytes(dir).then((b) => { f.peakDiskBytes = Math.max(f.peakDiskBytes, b); pending = null; });
   };
   const timer = setInterval(sample, everyMs);
   return {
+    /** The largest RSS sampled since the previous call (one call per phase). */
+    phasePeakRss() {
+      const p = Math.max(phasePeak, process.memoryUsage.rss());
+      phasePeak = 0;
+      return p;
+    },
     async stop() {
       clearInterval(timer);
       await pending;

@@ -53,14 +53,15 @@ const baselineTs = parseInstant(cfg.baseline);
 const free0 = (() => { const s = statfsSync(dir); return s.bavail * s.bsize; })();
 console.log(`bench:year: ${nMonths} month(s) of 2017, ${workers} worker(s), data in ${dir} (${(free0 / 1e9).toFixed(1)} GB free)`);
 
-interface Phase { wallMs: number; coreMs: number }
+interface Phase { wallMs: number; coreMs: number; peakRssBytes: number }
 const phases: Record<string, Phase> = {};
 async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  mon.phasePeakRss();
   const c0 = process.cpuUsage(), t0 = performance.now();
   const r = await fn();
   const c = process.cpuUsage(c0);
-  phases[name] = { wallMs: Math.round(performance.now() - t0), coreMs: Math.round((c.user + c.system) / 1000) };
-  console.log(`  ${name}: ${(phases[name]!.wallMs / 1000).toFixed(1)} s wall, ${(phases[name]!.coreMs / 1000).toFixed(1)} core-s`);
+  phases[name] = { wallMs: Math.round(performance.now() - t0), coreMs: Math.round((c.user + c.system) / 1000), peakRssBytes: mon.phasePeakRss() };
+  console.log(`  ${name}: ${(phases[name]!.wallMs / 1000).toFixed(1)} s wall, ${(phases[name]!.coreMs / 1000).toFixed(1)} core-s, RSS ≤ ${(phases[name]!.peakRssBytes / 1e9).toFixed(2)} GB (sampled)`);
   return r;
 }
 
