@@ -49,7 +49,7 @@ export class S3ObjectStore implements ObjectStore {
       forcePathStyle: opts.pathStyle === true,
       maxAttempts: opts.maxAttempts ?? 6,
       retryMode: 'standard',
-      requestHandler: { connectionTimeout: 10_000, requestTimeout: opts.timeoutMs ?? 120_000 },
+      requestHandler: { connectionTimeout: 10_000, socketTimeout: opts.timeoutMs ?? 120_000 },
       ...(opts.endpoint ? {
         endpoint: opts.endpoint,
         // DESIGN.md: default CRC32 trailers break some S3-compatible servers; puts are read back instead.
