@@ -71,6 +71,7 @@ test('wide layout to a directory: a Hive-partitioned data set DuckDB reads; then
   assert.equal(manifest.validated, false, 'a forced export is marked unvalidated');
   assert.equal(manifest.layout, 'wide');
   const glob = join(out, 'features/*/*/*.parquet');
+  assert.deepEqual((await q(`SELECT DISTINCT compression FROM parquet_metadata('${glob}')`)).map((x) => x.compression), ['SNAPPY'], 'snappy by default');
   const rows = await q(`SELECT pair, month, count(*)::INTEGER AS n, count(DISTINCT typeof(ts))::INTEGER AS t FROM read_parquet('${glob}', hive_partitioning = true) GROUP BY ALL ORDER BY pair`);
   assert.deepEqual(rows.map((x) => [x.pair, x.month]), PAIRS.map((p) => [p, '2024-06']));
   for (const x of rows) assert.equal(x.n, manifest.files.find((f: { pair: string }) => f.pair === x.pair).rows);
@@ -79,8 +80,10 @@ test('wide layout to a directory: a Hive-partitioned data set DuckDB reads; then
   assert.equal(types.get('month'), 'VARCHAR');
   assert.equal(types.size, manifest.columns.length + 1, 'ts, pair, every feature and target, and the partition column month');
   // The same destination in the seed layout: the wide files are removed once the new manifest is in place.
-  const seed = JSON.parse(bqx(['export', '--data-dir', dir, '--out', out, '--force', '--layout', 'seed', '--json']).stdout);
+  const seed = JSON.parse(bqx(['export', '--data-dir', dir, '--out', out, '--force', '--layout', 'seed', '--compression', 'zstd', '--json']).stdout);
   assert.equal(seed.removed, 3);
+  const codecs = await q(`SELECT DISTINCT compression FROM parquet_metadata('${join(out, 'rate_domain/eurusd_rate_features_2024_06.parquet')}')`);
+  assert.deepEqual(codecs.map((x) => x.compression), ['ZSTD']);
   assert.equal(existsSync(join(out, 'features')) && readdirSync(join(out, 'features'), { recursive: true }).some((f) => String(f).endsWith('.parquet')), false);
   assert.equal(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).layout, 'seed');
   assert.equal(bqx(['export', '--verify', '--out', out]).status, 0);

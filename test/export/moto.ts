@@ -32,7 +32,7 @@ export async function startMoto(): Promise<Moto> {
   const port = await freePort();
   const proc: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   const endpoint = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 600; i++) { // up to a minute on a loaded machine
     try {
       const r = await fetch(`${endpoint}/moto-api/`);
       if (r.status < 500) return { endpoint, port, stop: () => proc.kill('SIGTERM') };
