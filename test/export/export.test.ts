@@ -61,6 +61,11 @@ test('the gate: an unvalidated data set is refused by the library and the CLI un
     await store.close();
   }
   assert.equal(existsSync(out), false, 'nothing written');
+  // Nothing selected: an error, and the destination untouched (an empty manifest would remove every object).
+  const none = bqx(['export', '--data-dir', dir, '--out', out, '--months', '2030-01', '--force']);
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /nothing to export/);
+  assert.equal(existsSync(out), false);
 });
 
 test('wide layout to a directory: a Hive-partitioned data set DuckDB reads; then the seed layout replaces it', async () => {

@@ -99,6 +99,8 @@ export async function exportDataSet(store: Store, opts: ExportOptions): Promise<
       return [{ pair, month, paths, versions }];
     });
   const specs = planFiles(layout, units, parts);
+  // An empty manifest would remove a previous export's every object: refuse before touching the destination.
+  if (specs.length === 0) throw new Error(`nothing to export: no pair-month of the selection is computed by every stage${missing.length ? ` (missing: ${missing.slice(0, 3).join('; ')}${missing.length > 3 ? ' …' : ''})` : ''}`);
   const objects = openObjectStore(opts.out, opts.s3);
   const staging = join(opts.dataDir, 'export-staging');
   rmSync(staging, { recursive: true, force: true }); // one process per data directory: anything here is a killed export's
