@@ -10,10 +10,10 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/core/config.ts';
 import { parseInstant } from '../src/core/time.ts';
 import { ingestPaths } from '../src/io/ingest/index.ts';
-import { exportWide } from '../src/pipeline/export.ts';
+import { exportDataSet } from '../src/pipeline/export.ts';
 import { runPipeline, type UnitSummary } from '../src/pipeline/run.ts';
 import { openStore } from '../src/store/duckdb.ts';
-import { validate, validationGate } from '../src/validate/index.ts';
+import { validate } from '../src/validate/index.ts';
 import { monitor } from './monitor.ts';
 
 /** The seed plan's budget for stages 2.2/2.3/2.4/2.8/2.9 of one pair-month (issue "The whole year in minutes"). */
@@ -74,10 +74,8 @@ try {
   if (run.status !== 'done') throw new Error(`run ${run.status}: ${run.units.filter((u) => u.failed).map((u) => u.unit).join(', ')}`);
   printStages(run.units); // now: validation and export of a long run take a while
   const report = await phase('validate', () => validate(store, { dataDir: dir, runId: run.runId, months, baselineTs }));
-  const gate = await validationGate(store, dir);
   const out = join(dir, 'out');
-  const ex = await phase('export', () => exportWide(store, { dataDir: dir, out, months,
-    validation: { validated: gate.ok, report: gate.report?.runId ?? null, message: gate.message } }));
+  const ex = await phase('export', () => exportDataSet(store, { dataDir: dir, out, months }));
   result = { ingested: ingested.reduce((n, r) => n + r.loaded, 0), run, report, ex };
 } finally {
   await store.close();

@@ -6,6 +6,7 @@ import { COMPRESSIONS, exportDataSet, LAYOUTS, verifyExport, type ExportProgress
 import { openObjectStore, parseS3Url, type S3Options } from '../../io/objectstore/index.ts';
 import { bool, int, oneOf, str, UsageError, type CommandSpec, type ParsedArgs } from '../args.ts';
 import { configFrom, withStore } from '../context.ts';
+import { assertDiskFits, exportFootprint } from '../../pipeline/footprint.ts';
 import { fmtDuration, fmtNumber, printJson, progressLines } from '../output.ts';
 import { runSelection } from './run.ts';
 
@@ -52,10 +53,17 @@ and ~/.aws, instance role) and are never printed or written.`,
     const progress = json ? undefined : exportProgress();
     let r: ExportResult;
     try {
-      r = await withStore(cfg, (store) => exportDataSet(store, {
+      r = await withStore(cfg, async (store) => {
+        // A local destination must hold the files (an S3 one needs only one staging file per worker).
+        if (!s3Url) {
+          assertDiskFits(await exportFootprint(store, { pairs: sel.pairs, months: sel.months, float32: bool(args, 'float32') }), out, 'export',
+            ['fewer months or pairs (--months, --pairs)', '--float32 (half the size)', 'another --out on a larger disk']);
+        }
+        return exportDataSet(store, {
         dataDir: cfg.dataDir, out, layout, compression, pairs: sel.pairs, months: sel.months, float32: bool(args, 'float32'),
         force: bool(args, 'force'), maxWorkers: int(args, 'max-workers', 1), s3, onProgress: progress?.update,
-      }));
+        });
+      });
     } finally {
       progress?.stop();
     }
