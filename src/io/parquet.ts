@@ -2,10 +2,10 @@
 // written atomically (temp file + rename) so a killed process never leaves a half-written file.
 import {
   Dictionary, Field, Float32, Float64, Int32, makeData, makeVector, Schema, Table, tableFromIPC, tableToIPC,
-  TimestampMillisecond, Utf8, vectorFromArray, type Vector,
+  Timestamp, TimestampMillisecond, TimeUnit, Utf8, vectorFromArray, type Vector,
 } from 'apache-arrow';
 import * as pq from 'parquet-wasm';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sha256 } from '../core/hash.ts';
 
@@ -18,9 +18,28 @@ export interface FrameColumns {
   readonly columns: ReadonlyArray<readonly [string, Float64Array]>;
 }
 
+/** How the float columns are stored (bench/lake-encoding.ts measures the candidates). */
+export interface LakeEncoding {
+  readonly codec: 'none' | 'snappy' | 'lz4_raw' | 'zstd';
+  /** BYTE_STREAM_SPLIT: the k-th bytes of all values stored together, which compresses better. */
+  readonly byteStreamSplit: boolean;
+  readonly dictionary: boolean;
+  /** Column-chunk and page min/max statistics (nothing filters on the lake's float columns). */
+  readonly statistics: boolean;
+}
+
+/** The seed's writer settings: snappy, plain, no dictionary for the floats, statistics on. */
+export const SNAPPY_PLAIN: LakeEncoding = { codec: 'snappy', byteStreamSplit: false, dictionary: false, statistics: true };
+
+const CODECS = {
+  none: pq.Compression.UNCOMPRESSED, snappy: pq.Compression.SNAPPY, lz4_raw: pq.Compression.LZ4_RAW, zstd: pq.Compression.ZSTD,
+} as const;
+
 export interface WriteOptions {
   /** Store feature columns as float32 (export --float32). */
   readonly float32?: boolean;
+  /** Default SNAPPY_PLAIN. */
+  readonly encoding?: LakeEncoding;
   /** Key-value metadata stored in the file footer. */
   readonly metadata?: Readonly<Record<string, string>>;
 }
@@ -31,7 +50,7 @@ function tsVector(ts: Float64Array): Vector {
   return makeVector(makeData({ type: new TimestampMillisecond('UTC'), length: ts.length, data: ms as unknown as Int32Array }));
 }
 
-/** Encodes the frame as snappy Parquet (dictionary encoding off for the float columns: it only costs time). */
+/** Encodes the frame as Parquet (by default snappy with dictionary encoding off for the float columns: it only costs time). */
 export function encodeParquet(frame: FrameColumns, opts: WriteOptions = {}): Uint8Array {
   const vectors: Record<string, Vector> = { ts: tsVector(frame.ts) };
   const fields: Field[] = [new Field('ts', new TimestampMillisecond('UTC'), false)];
@@ -47,7 +66,10 @@ export function encodeParquet(frame: FrameColumns, opts: WriteOptions = {}): Uin
   }
   const table = new Table(new Schema(fields), vectors);
   const wasmTable = pq.Table.fromIPCStream(tableToIPC(table, 'stream'));
-  let props = new pq.WriterPropertiesBuilder().setCompression(pq.Compression.SNAPPY).setDictionaryEnabled(false);
+  const enc = opts.encoding ?? SNAPPY_PLAIN;
+  let props = new pq.WriterPropertiesBuilder().setCompression(CODECS[enc.codec]).setDictionaryEnabled(enc.dictionary)
+    .setStatisticsEnabled(enc.statistics ? pq.EnabledStatistics.Page : pq.EnabledStatistics.None);
+  if (enc.byteStreamSplit) for (const [name] of frame.columns) props = props.setColumnEncoding(name, pq.Encoding.BYTE_STREAM_SPLIT);
   if (frame.pair !== undefined) props = props.setColumnDictionaryEnabled('pair', true);
   // One key holding sorted JSON: parquet-wasm writes a map's keys in hash order, which would make
   // the bytes of identical files differ between runs.
@@ -88,10 +110,15 @@ export interface ReadColumns {
 }
 
 function toColumns(table: Table): ReadColumns {
-  const tsCol = table.getChild('ts')!;
   const ts = new Float64Array(table.numRows);
+  const tsCol = table.getChild('ts')!;
+  // Raw int64 values in the column's unit (ours are ms; DuckDB writes µs), scaled to epoch ms.
+  const perMs = 10 ** (3 * ((tsCol.type as Timestamp).unit - TimeUnit.MILLISECOND));
   let i = 0;
-  for (const v of tsCol) ts[i++] = Number(v);
+  for (const chunk of tsCol.data) {
+    const raw = chunk.values as BigInt64Array;
+    for (let k = 0; k < chunk.length; k++) ts[i++] = Number(raw[k]!) / perMs;
+  }
   const columns = new Map<string, Float64Array>();
   for (const f of table.schema.fields) {
     if (f.name === 'ts' || f.name === 'pair') continue;
@@ -101,9 +128,35 @@ function toColumns(table: Table): ReadColumns {
   return { ts, columns };
 }
 
+/** Rows per decoded batch: one batch per row group, so no column is split into 1,024-row chunks to join again. */
+const ONE_BATCH = 1 << 24;
+
 /** Reads every float column (and ts) of a Parquet file written by writeParquetFile. */
 export function readParquetFile(path: string): ReadColumns {
-  return toColumns(tableFromIPC(pq.readParquet(readFileSync(path)).intoIPCStream()));
+  return toColumns(tableFromIPC(pq.readParquet(readFileSync(path), { batchSize: ONE_BATCH }).intoIPCStream()));
+}
+
+/**
+ * The part of the Blob interface parquet-wasm's reader calls (size, slice, arrayBuffer), over an open
+ * file: each read fetches only its byte range (the footer, then the wanted column chunks), where a
+ * Node Blob of the whole file would read it all and stream through it on every slice (profiled: most
+ * of the upstream read time).
+ */
+function fileBlob(fd: number, from: number, to: number): Blob {
+  const part = {
+    size: to - from,
+    slice: (start = 0, end = to - from) => fileBlob(fd, from + start, from + Math.min(end, to - from)),
+    arrayBuffer: async () => {
+      const buf = new Uint8Array(to - from);
+      for (let got = 0; got < buf.length;) {
+        const n = readSync(fd, buf, got, buf.length - got, from + got);
+        if (n === 0) throw new Error('Parquet file shorter than its footer says');
+        got += n;
+      }
+      return buf.buffer;
+    },
+  };
+  return part as unknown as Blob;
 }
 
 /**
@@ -111,10 +164,15 @@ export function readParquetFile(path: string): ReadColumns {
  * (its synchronous readParquet decodes every column whatever it is asked).
  */
 export async function readParquetColumns(path: string, names: readonly string[]): Promise<ReadColumns> {
-  const file = await pq.ParquetFile.fromFile(new Blob([readFileSync(path)]));
+  const fd = openSync(path, 'r');
   try {
-    return toColumns(tableFromIPC((await file.read({ columns: ['ts', ...names] })).intoIPCStream()));
+    const file = await pq.ParquetFile.fromFile(fileBlob(fd, 0, fstatSync(fd).size));
+    try {
+      return toColumns(tableFromIPC((await file.read({ columns: ['ts', ...names], batchSize: ONE_BATCH })).intoIPCStream()));
+    } finally {
+      file.free();
+    }
   } finally {
-    file.free();
+    closeSync(fd);
   }
 }

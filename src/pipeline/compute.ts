@@ -21,7 +21,7 @@ export interface PairInput extends TaskRows {
 }
 
 export interface ComputeResult {
-  /** Per pair: the unit's columns over the partition's rows, in unit column order. */
+  /** Per pair: the unit's columns over the partition's rows, in unit column order (views of one buffer per pair). */
   readonly outputs: Map<string, { ts: Float64Array; columns: [string, Float64Array][] }>;
   readonly notes: Record<string, unknown>;
   readonly warnings: string[];
@@ -31,34 +31,50 @@ function context(notes: Record<string, unknown>, warnings: string[], prefix: str
   return { note: (k, v) => { notes[prefix + k] = v; }, warn: (m) => warnings.push(prefix + m) };
 }
 
-/** Allocates output columns on first request and rejects names the unit does not declare. */
-function outputColumns(unit: Unit, n: number) {
-  const declared = new Set(unit.columns.map((c) => c.name));
-  const cols = new Map<string, Float64Array>();
-  const out = (name: string): Float64Array => {
-    let c = cols.get(name);
-    if (!c) {
-      if (!declared.has(name)) throw new Error(`unit ${unit.name} wrote undeclared column ${name}`);
-      c = new Float64Array(n);
-      cols.set(name, c);
-    }
-    return c;
-  };
-  return { out, cols };
+/** Column index of each declared name, per unit (built once). */
+const slotsOf = new WeakMap<Unit, Map<string, number>>();
+function slots(unit: Unit): Map<string, number> {
+  let m = slotsOf.get(unit);
+  if (!m) slotsOf.set(unit, m = new Map(unit.columns.map((c, i) => [c.name, i])));
+  return m;
 }
 
-function sliceOutputs(unit: Unit, pair: string, cols: Map<string, Float64Array>, ts: Float64Array, rows: TaskRows) {
+/**
+ * The unit's output columns as views of one zeroed buffer (one allocation per pair and task instead of
+ * one per column), handed out on request; names the unit does not declare are rejected.
+ */
+function outputColumns(unit: Unit, n: number) {
+  const index = slots(unit);
+  const buf = new Float64Array(unit.columns.length * n);
+  const given = new Array<Float64Array | undefined>(unit.columns.length);
+  const out = (name: string): Float64Array => {
+    const k = index.get(name);
+    if (k === undefined) throw new Error(`unit ${unit.name} wrote undeclared column ${name}`);
+    return given[k] ??= buf.subarray(k * n, (k + 1) * n);
+  };
+  return { out, given };
+}
+
+/** The partition's rows of every column (views, no copy), with −0 made +0 in place. */
+function sliceOutputs(unit: Unit, pair: string, given: readonly (Float64Array | undefined)[], ts: Float64Array, rows: TaskRows) {
   const end = rows.first + rows.count;
-  const columns: [string, Float64Array][] = unit.columns.map((c) => {
-    const col = cols.get(c.name);
-    if (!col) throw new Error(`unit ${unit.name}: ${pair} has no value for ${c.name}`);
-    const part = col.slice(rows.first, end);
-    // −0 becomes +0: the sign of a zero carries no information here, and Parquet writers that
-    // dictionary-encode doubles (DuckDB's) would not keep it, so exports stay bit-exact.
-    for (let i = 0; i < part.length; i++) if (part[i] === 0) part[i] = 0;
-    return [c.name, part];
-  });
-  return { ts: ts.slice(rows.first, end), columns };
+  const columns: [string, Float64Array][] = [];
+  for (let k = 0; k < unit.columns.length; k++) {
+    const col = given[k];
+    if (!col) throw new Error(`unit ${unit.name}: ${pair} has no value for ${unit.columns[k]!.name}`);
+    const part = col.subarray(rows.first, end);
+    positiveZeros(part);
+    columns.push([unit.columns[k]!.name, part]);
+  }
+  return { ts: ts.subarray(rows.first, end), columns };
+}
+
+/**
+ * −0 becomes +0: the sign of a zero carries no information here, and Parquet writers that
+ * dictionary-encode doubles (DuckDB's) would not keep it, so exports stay bit-exact.
+ */
+function positiveZeros(a: Float64Array): void {
+  for (let i = 0; i < a.length; i++) if (a[i] === 0) a[i] = 0;
 }
 
 function frameOf(input: PairInput): PairFrame {
@@ -69,9 +85,9 @@ export function computePairUnit(unit: Unit, input: PairInput): ComputeResult {
   const frame = frameOf(input);
   const notes: Record<string, unknown> = {};
   const warnings: string[] = [];
-  const { out, cols } = outputColumns(unit, frame.n);
+  const { out, given } = outputColumns(unit, frame.n);
   for (const fam of unit.families) fam.compute!(frame, out, context(notes, warnings, fam.name + ': '));
-  const outputs = new Map([[input.pair, sliceOutputs(unit, input.pair, cols, frame.ts, input)]]);
+  const outputs = new Map([[input.pair, sliceOutputs(unit, input.pair, given, frame.ts, input)]]);
   return { outputs, notes, warnings };
 }
 
@@ -87,6 +103,6 @@ export function computeMonthUnit(unit: Unit, month: string, inputs: readonly Pai
     return o.out(name);
   };
   for (const fam of unit.families) fam.computeMonth!({ month, pairs: frames }, out, context(notes, warnings, fam.name + ': '));
-  const outputs = new Map(inputs.map((i) => [i.pair, sliceOutputs(unit, i.pair, perPair.get(i.pair)!.cols, i.bars.ts, i)]));
+  const outputs = new Map(inputs.map((i) => [i.pair, sliceOutputs(unit, i.pair, perPair.get(i.pair)!.given, i.bars.ts, i)]));
   return { outputs, notes, warnings };
 }

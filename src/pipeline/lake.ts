@@ -1,6 +1,15 @@
 // The local Parquet lake of stage outputs: <dataDir>/lake/<unit>/pair=<PAIR>/month=<YYYY-MM>.parquet.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LakeEncoding } from '../io/parquet.ts';
+
+/**
+ * How stage outputs are stored. The lake is internal (read back by later stages, validation and the
+ * export, through parquet-wasm and DuckDB), so it takes what bench/lake-encoding.ts measured fastest
+ * to write and read at about the same size as snappy: LZ4_RAW, plain, no statistics (nothing filters
+ * on the float columns; page statistics cost a large share of the encoding time).
+ */
+export const LAKE_ENCODING: LakeEncoding = { codec: 'lz4_raw', byteStreamSplit: false, dictionary: false, statistics: false };
 
 export function lakeDir(dataDir: string): string {
   return join(dataDir, 'lake');

@@ -2,6 +2,7 @@
 // the lake, compute the unit, write each pair's Parquet atomically. Runs inside a worker thread.
 import type { Bars } from '../core/types.ts';
 import { readParquetColumns, writeParquetFile } from '../io/parquet.ts';
+import { LAKE_ENCODING } from './lake.ts';
 import { computeMonthUnit, computePairUnit, type PairInput } from './compute.ts';
 import type { Unit } from './units.ts';
 import type { WorkerPairInput, WorkerReply, WorkerTask } from './protocol.ts';
@@ -19,15 +20,11 @@ async function readUpstream(input: WorkerPairInput, ts: Float64Array, rows: numb
   const covered = new Uint8Array(rows);
   for (const file of input.upstream) {
     const part = await readParquetColumns(file.path, file.columns);
-    const cols = file.columns.map((name) => [out.get(name)!, part.columns.get(name)!] as const);
-    // Merge-walk the two strictly increasing timestamp lists; file rows outside ts are skipped.
-    let j = 0;
-    for (let i = 0; i < part.ts.length && j < rows; i++) {
-      const t = part.ts[i]!;
-      while (j < rows && ts[j]! < t) j++;
-      if (j >= rows || ts[j] !== t) continue;
-      covered[j] = 1;
-      for (const [dst, src] of cols) dst[j] = src[i]!;
+    const at = alignRows(part.ts, ts, rows);
+    // Usually one contiguous run of rows (a month inside the loaded span): copied as whole blocks.
+    for (const [from, to, length] of runs(at)) {
+      covered.fill(1, to, to + length);
+      for (const name of file.columns) out.get(name)!.set(part.columns.get(name)!.subarray(from, from + length), to);
     }
   }
   const hole = covered.indexOf(0);
@@ -35,6 +32,29 @@ async function readUpstream(input: WorkerPairInput, ts: Float64Array, rows: numb
     throw new Error(`upstream of ${input.pair} has no row at ${new Date(ts[hole]!).toISOString()} (recompute the upstream stage)`);
   }
   return out;
+}
+
+/** For each file row, its row in ts[0, rows), or −1 (both strictly increasing: a merge walk). */
+function alignRows(fileTs: Float64Array, ts: Float64Array, rows: number): Int32Array {
+  const at = new Int32Array(fileTs.length).fill(-1);
+  let j = 0;
+  for (let i = 0; i < fileTs.length && j < rows; i++) {
+    const t = fileTs[i]!;
+    while (j < rows && ts[j]! < t) j++;
+    if (j < rows && ts[j] === t) at[i] = j;
+  }
+  return at;
+}
+
+/** Maximal runs of consecutive file rows landing on consecutive rows: [file row, row, length]. */
+function* runs(at: Int32Array): Generator<[number, number, number]> {
+  for (let i = 0; i < at.length;) {
+    if (at[i]! < 0) { i++; continue; }
+    let k = i + 1;
+    while (k < at.length && at[k] === at[i]! + (k - i)) k++;
+    yield [i, at[i]!, k - i];
+    i = k;
+  }
 }
 
 export async function executeTask(task: WorkerTask, units: ReadonlyMap<string, Unit>): Promise<WorkerReply> {
@@ -51,7 +71,7 @@ export async function executeTask(task: WorkerTask, units: ReadonlyMap<string, U
   const t1 = performance.now();
   const outputs = task.inputs.map((i) => {
     const o = result.outputs.get(i.pair)!;
-    const w = writeParquetFile(i.outPath, { ts: o.ts, columns: o.columns }, { metadata: task.metadata });
+    const w = writeParquetFile(i.outPath, { ts: o.ts, columns: o.columns }, { metadata: task.metadata, encoding: LAKE_ENCODING });
     return { pair: i.pair, path: i.outPath, rows: o.ts.length, ...w };
   });
   return { id: task.id, ok: true, outputs, notes: result.notes, warnings: result.warnings, computeMs: t1 - t0, writeMs: performance.now() - t1 };

@@ -1,40 +1,144 @@
-// bqx export --out DIR [--layout wide]: the data set as Parquet + manifest.json + catalog.json.
-import { resolve } from 'node:path';
-import { exportWide } from '../../pipeline/export.ts';
-import { validationGate } from '../../validate/index.ts';
-import { bool, oneOf, str, type CommandSpec } from '../args.ts';
+// bqx export: the data set as Parquet (wide or seed layout) + catalog.json + manifest.json, to a
+// directory or s3://bucket/prefix; --verify re-checks an existing export against its manifest.
+import { isAbsolute, resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import { COMPRESSIONS, exportDataSet, LAYOUTS, verifyExport, type ExportProgress, type ExportResult } from '../../pipeline/export.ts';
+import { openObjectStore, parseS3Url, type S3Options } from '../../io/objectstore/index.ts';
+import { bool, int, oneOf, str, UsageError, type CommandSpec, type ParsedArgs } from '../args.ts';
 import { configFrom, withStore } from '../context.ts';
+import { assertDiskFits, exportFootprint } from '../../pipeline/footprint.ts';
 import { fmtDuration, fmtNumber, printJson, progressLines } from '../output.ts';
 import { runSelection } from './run.ts';
 
+const MB = 1e6;
+
 export const exportCmd: CommandSpec = {
   name: 'export',
-  summary: 'Write the computed data set as snappy Parquet (one file per pair × month) with manifest.json and catalog.json.',
+  summary: 'Write the computed data set as Parquet with catalog.json and manifest.json (written last) to a directory or an S3 bucket; ' +
+    'only objects that are missing or changed are uploaded. Refuses a data set whose validation failed, is missing or is out of date unless --force.',
+  details: `Layouts: wide = features/pair=P/month=YYYY-MM/part-0.parquet (ts, pair, every feature, every target);
+seed = rate_domain/{pair}_rate_features_{YYYY_MM}.parquet, bqx_domain/{pair}_bqx_features_{YYYY_MM}.parquet,
+cross_features/{family}_features_{YYYY_MM}.parquet (all pairs), targets/{pair}_targets_{YYYY_MM}.parquet,
+validation/ (reports), logs/ (run logs).
+S3 credentials come from the standard AWS chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE
+and ~/.aws, instance role) and are never printed or written.`,
   options: {
-    out: { type: 'string', description: 'output directory', default: 'bqx-data/export (config exportDir)', valueName: 'DIR' },
-    layout: { type: 'string', description: 'file layout: wide (ts, pair, features, targets per pair × month)', default: 'wide', valueName: 'L' },
+    out: { type: 'string', description: 'destination: a directory or s3://bucket/prefix', default: 'bqx-data/export (config exportDir)', valueName: 'DIR|URL' },
+    layout: { type: 'string', description: `file layout: ${LAYOUTS.join(' or ')}`, default: 'wide', valueName: 'L' },
+    compression: { type: 'string', description: `Parquet compression: ${COMPRESSIONS.join(' or ')}`, default: 'snappy', valueName: 'C' },
     pairs: { type: 'string', description: 'pairs, comma-separated', default: 'all', valueName: 'LIST' },
     months: { type: 'string', description: 'months YYYY-MM, comma-separated', default: 'all', valueName: 'LIST' },
     float32: { type: 'boolean', description: 'store feature and target columns as float32 (default float64)' },
     force: { type: 'boolean', description: 'export even when the latest validation failed or is missing (the manifest then says unvalidated)' },
+    'max-workers': { type: 'string', description: 'files written and uploaded at once', default: 'cores, at least 2', valueName: 'N' },
+    's3-endpoint': { type: 'string', description: 'URL of an S3-compatible server (default: AWS)', valueName: 'URL' },
+    's3-region': { type: 'string', description: 'S3 region', default: 'AWS_REGION, else us-east-1', valueName: 'R' },
+    's3-path-style': { type: 'boolean', description: 'path-style S3 URLs (most S3-compatible servers need them)' },
+    'part-size': { type: 'string', description: 'multipart part size in MiB (≥ 5); smaller files are one PUT', default: '16', valueName: 'MIB' },
+    's3-timeout': { type: 'string', description: 'seconds a request may stay idle before it is retried', default: '120', valueName: 'S' },
+    verify: { type: 'boolean', description: 'do not export: read every object of the export at --out back and compare it with manifest.json (exit 1 on any difference)' },
   },
   async run(args) {
     const cfg = configFrom(args);
-    oneOf(args, 'layout', ['wide'] as const);
+    const json = bool(args, 'json');
+    const layout = oneOf(args, 'layout', LAYOUTS) ?? 'wide';
+    const compression = oneOf(args, 'compression', COMPRESSIONS) ?? 'snappy';
+    const rawOut = str(args, 'out') ?? cfg.exportDir;
+    let s3Url;
+    try { s3Url = parseS3Url(rawOut); } catch (e) { throw new UsageError(`--out: ${(e as Error).message}`); }
+    const out = s3Url || isAbsolute(rawOut) ? rawOut : resolve(rawOut);
+    const s3 = s3Options(args, s3Url !== null);
+    if (bool(args, 'verify')) return verify(out, s3, json);
     const sel = runSelection(args);
-    const out = resolve(str(args, 'out') ?? cfg.exportDir);
-    const t0 = Date.now();
-    const r = await withStore(cfg, async (store) => {
-      const gate = await validationGate(store, cfg.dataDir, sel);
-      if (!gate.ok && !bool(args, 'force')) throw new Error(`refusing to export: ${gate.message}; --force exports it marked unvalidated`);
-      const validation = { validated: gate.ok, report: gate.report?.runId ?? null, message: gate.message };
-      return exportWide(store, { dataDir: cfg.dataDir, out, pairs: sel.pairs, months: sel.months, float32: bool(args, 'float32'), validation, onProgress: progressLines('export', bool(args, 'json')) });
-    });
-    if (bool(args, 'json')) printJson({ ...r, files: r.files.length, wallMs: Date.now() - t0 });
+    const progress = json ? undefined : exportProgress();
+    let r: ExportResult;
+    try {
+      r = await withStore(cfg, async (store) => {
+        // A local destination must hold the files (an S3 one needs only one staging file per worker).
+        if (!s3Url) {
+          assertDiskFits(await exportFootprint(store, { pairs: sel.pairs, months: sel.months, float32: bool(args, 'float32') }), out, 'export',
+            ['fewer months or pairs (--months, --pairs)', '--float32 (half the size)', 'another --out on a larger disk']);
+        }
+        return exportDataSet(store, {
+        dataDir: cfg.dataDir, out, layout, compression, pairs: sel.pairs, months: sel.months, float32: bool(args, 'float32'),
+        force: bool(args, 'force'), maxWorkers: int(args, 'max-workers', 1), s3, onProgress: progress?.update,
+        });
+      });
+    } finally {
+      progress?.stop();
+    }
+    if (json) printJson({ ...r, files: r.files.length });
     else {
-      console.log(`exported ${r.files.length} files, ${fmtNumber(r.rows)} rows × ${r.columns} columns (+ ts, pair), ${fmtNumber(Math.round(r.bytes / 1e6))} MB in ${fmtDuration(Date.now() - t0)} → ${out}`);
+      const secs = r.wallMs / 1000;
+      console.log([
+        `exported to ${r.destination} (${r.layout} layout${r.validated ? '' : ', UNVALIDATED'})`,
+        `  files     ${fmtNumber(r.files.length)} Parquet + ${r.layout === 'seed' ? 'reports, logs, ' : ''}catalog.json, manifest.json; ${fmtNumber(r.rows)} rows × ${r.columns} columns`,
+        `  bytes     ${fmtNumber(Math.round(r.bytes / MB))} MB in all; uploaded ${fmtNumber(r.uploaded)} objects (${fmtNumber(Math.round(r.uploadedBytes / MB))} MB), ${fmtNumber(r.skipped)} already there, ${fmtNumber(r.removed)} stale removed`,
+        `  time      ${fmtDuration(r.wallMs)}, ${(r.uploadedBytes / MB / Math.max(secs, 1e-3)).toFixed(1)} MB/s`,
+        `  retries   ${r.retries.sdk} HTTP (of ${fmtNumber(r.retries.requests)} requests), ${r.retries.puts} whole uploads`,
+      ].join('\n'));
       if (r.missing.length) console.log(`not exported (stages not computed): ${r.missing.slice(0, 5).join('; ')}${r.missing.length > 5 ? ` … ${r.missing.length} in all` : ''}`);
     }
     return r.files.length > 0 && r.missing.length === 0 ? 0 : 1;
   },
 };
+
+function s3Options(args: ParsedArgs, isS3: boolean): S3Options {
+  const endpoint = str(args, 's3-endpoint');
+  if (!isS3 && (endpoint !== undefined || str(args, 's3-region') !== undefined || bool(args, 's3-path-style'))) {
+    throw new UsageError('--s3-endpoint, --s3-region and --s3-path-style need --out s3://bucket/prefix');
+  }
+  if (endpoint !== undefined) {
+    let url: URL;
+    try { url = new URL(endpoint); } catch { throw new UsageError('--s3-endpoint: expected a URL such as http://127.0.0.1:9000'); }
+    if (url.username || url.password) throw new UsageError('--s3-endpoint: credentials do not belong in the URL (use the AWS environment or profile)');
+  }
+  const partMiB = int(args, 'part-size', 5);
+  const timeout = int(args, 's3-timeout', 1);
+  return {
+    endpoint, region: str(args, 's3-region'), pathStyle: bool(args, 's3-path-style'),
+    partSize: partMiB === undefined ? undefined : partMiB * 1024 * 1024, timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+  };
+}
+
+async function verify(out: string, s3: S3Options, json: boolean): Promise<number> {
+  const store = openObjectStore(out, s3);
+  try {
+    const r = await verifyExport(store, progressLines('verify', json));
+    if (json) printJson(r);
+    else if (r.problems.length === 0) console.log(`${r.destination}: all ${r.checked} objects match manifest.json (${fmtNumber(Math.round(r.bytes / MB))} MB read back)`);
+    else console.log(`${r.destination}: ${r.problems.length} difference${r.problems.length === 1 ? '' : 's'} from manifest.json\n${r.problems.map((p) => `  ${p}`).join('\n')}`);
+    return r.problems.length === 0 ? 0 : 1;
+  } finally {
+    store.close();
+  }
+}
+
+/** A live bar (files, MB, MB/s) on a terminal; otherwise a line every 10 % or 5 s on stderr. */
+function exportProgress(): { update: (p: ExportProgress) => void; stop: () => void } {
+  const payload = (p: ExportProgress) => ({ mb: (p.bytes / MB).toFixed(1), rate: (p.bytes / MB / Math.max(p.elapsedMs / 1000, 1e-3)).toFixed(1) });
+  if (process.stderr.isTTY) {
+    let bar: cliProgress.SingleBar | null = null;
+    return {
+      update(p) {
+        if (!bar) {
+          bar = new cliProgress.SingleBar({ format: 'export |{bar}| {value}/{total} files | {mb} MB | {rate} MB/s', hideCursor: true }, cliProgress.Presets.shades_classic);
+          bar.start(p.total, 0, payload(p));
+        }
+        bar.update(p.done, payload(p));
+      },
+      stop: () => bar?.stop(),
+    };
+  }
+  let last = 0, lastDecile = -1;
+  return {
+    update(p) {
+      const decile = Math.floor((10 * p.done) / p.total), now = Date.now();
+      if (decile === lastDecile && now - last < 5000 && p.done < p.total) return;
+      last = now; lastDecile = decile;
+      const { mb, rate } = payload(p);
+      console.error(`export: ${p.done}/${p.total} files (${((100 * p.done) / p.total).toFixed(0)}%) | ${mb} MB | ${rate} MB/s`);
+    },
+    stop() {},
+  };
+}

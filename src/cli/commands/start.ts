@@ -6,7 +6,8 @@ import { join, relative, resolve } from 'node:path';
 import { addMonths, monthOf, monthRange, parseInstant, WEEK_MS, type MonthKey } from '../../core/time.ts';
 import { fmtBytes, sameFileSystem } from '../../core/disk.ts';
 import { registry, isImplemented } from '../../features/registry.ts';
-import { exportWide } from '../../pipeline/export.ts';
+import { exportDataSet } from '../../pipeline/export.ts';
+import { trackerOf } from '../tracking.ts';
 import { assertDiskFits, exportFootprint, footprint, runFootprint, startFootprint, type Footprint } from '../../pipeline/footprint.ts';
 import { buildUnits } from '../../pipeline/units.ts';
 import { bool, int, type CommandSpec, type ParsedArgs } from '../args.ts';
@@ -100,10 +101,12 @@ export const start: CommandSpec = {
       return 1;
     }
     say(`exporting to ${out} …`);
-    const ex = await withStore(cfg, (store) => exportWide(store, {
-      dataDir: cfg.dataDir, out, pairs: sel.pairs, months, onProgress: progressLines('export', json),
-      validation: { validated: gate.ok, report: gate.report?.runId ?? null, message: gate.ok ? gate.message : `exported with --force: ${gate.message}` },
+    const lines = progressLines('export', json);
+    // The gate applies inside the export too: --force is what lets an unvalidated data set through.
+    const ex = await withStore(cfg, (store) => exportDataSet(store, {
+      dataDir: cfg.dataDir, out, pairs: sel.pairs, months, force: bool(args, 'force'), onProgress: (p) => lines(p.done, p.total),
     }));
+    trackerOf(args)?.exported({ out, files: ex.files.length, rows: ex.rows, validated: ex.validated });
     const reg = registry();
     const implemented = reg.all.filter((f) => isImplemented(reg.familyOf.get(f.name)!));
     const wallMs = Date.now() - t0;
