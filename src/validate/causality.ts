@@ -4,10 +4,10 @@
 //  (3) perturbation: the reference span with every pair's rows after the cut replaced — identical at ≤ cut;
 //  (6) cross-pair (month units): only the OTHER pairs' rows after the cut replaced — identical at ≤ cut;
 //  (4) warm-up doubling: the month's first `window` rows with ≥ 2× the unit's warm-up vs 1×; each column
-//      is compared from the row that has its own declared lookback of history inside the 1× span (WARMUP_REL_TOL);
+//      is compared from the row that has its own declared lookback of history inside the 1× span (warmupTolerance);
 //  (5) boundary: the same long span, a continuous run over the previous month's last `boundary` rows and
 //      the month's first `window` rows, vs the months computed alone — the stored lake partitions when
-//      present, else (month m) the 1× span (WARMUP_REL_TOL). Once per unit (battery.ts) the long span
+//      present, else (month m) the 1× span (warmupTolerance). Once per unit (battery.ts) the long span
 //      starts at the data set's first row and the whole previous month is compared.
 // lo = cut − warm-up − context, so every column is live well before the cut; the first cut lies in the
 // month's first `window` rows and takes the 1× span of (4) as its reference span.
@@ -23,7 +23,7 @@ import type { PartitionRows } from './frames.ts';
 import { Recomputer, type Computed, type Spans } from './recompute.ts';
 import { checkFits } from './provenance.ts';
 import type { Tally } from './tally.ts';
-import { WARMUP_REL_TOL, type CheckId } from './types.ts';
+import { warmupTolerance, type CheckId } from './types.ts';
 
 export interface BatteryOptions {
   /** Cut points per partition. */
@@ -216,7 +216,7 @@ export class PartitionBattery {
         const to = stop.get(p)! - lo;
         const from = Math.min(to, rowAtOrAfter(this.bars.get(p)!.ts, since) - lo);
         const a = doubled.cols.get(p)!.get(c.name)!.subarray(lo - long.get(p)![0]), b = alone.cols.get(p)!.get(c.name)!;
-        const i = firstMismatch(a, b, from, to, WARMUP_REL_TOL);
+        const i = firstMismatch(a, b, from, to, warmupTolerance(c));
         if (i < 0) continue;
         failed = true;
         const at = this.bars.get(p)!.ts[lo + i]!;
@@ -265,7 +265,7 @@ export class PartitionBattery {
             this.ctx.tally.feature('boundary', c.name, 'fail', { unit: this.unit.name, pair: p, month: s.month, message: `${c.name} ${p}: the stored partition ${s.month} has no column ${c.name}` });
             continue;
           }
-          const i = firstMismatch(got, want, 0, s.to - s.from, WARMUP_REL_TOL);
+          const i = firstMismatch(got, want, 0, s.to - s.from, warmupTolerance(c));
           if (i < 0) continue;
           failed.add(c.name);
           const at = this.bars.get(p)!.ts[s.from + i]!;

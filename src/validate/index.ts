@@ -14,7 +14,7 @@ import { recordRun, sortFindings, summarise, writeReport } from './report.ts';
 import { scanLake, type ScanResult } from './scan.ts';
 import { doneManifests, partitionsOf, resolveScope } from './scope.ts';
 import { Tally } from './tally.ts';
-import { WARMUP_REL_TOL, type ValidationProgress, type ValidationReport } from './types.ts';
+import { WARMUP_REL_TOL, WARMUP_REL_TOL_TALIB, type ValidationProgress, type ValidationReport } from './types.ts';
 
 export interface ValidateOptions extends Partial<BatteryOptions> {
   readonly dataDir: string;
@@ -79,7 +79,7 @@ export async function validate(store: Store, opts: ValidateOptions, onProgress?:
     passed: summary.every((s) => s.failed === 0),
     scope: { units: scope.units.map((u) => u.name), pairs: [...scope.pairs], months: [...scope.months] },
     options: { k: battery.k, seed: battery.seed, context: battery.context, horizon: battery.horizon, window: battery.window, boundary: battery.boundary, placed: battery.placed ? 'yes' : 'no', fromStartMaxRows: battery.fromStartMaxRows, budget: battery.budget,
-      warmupTolerance: WARMUP_REL_TOL, boundTolerance: BOUND_REL_TOL },
+      warmupTolerance: WARMUP_REL_TOL, warmupToleranceTalib: WARMUP_REL_TOL_TALIB, boundTolerance: BOUND_REL_TOL },
     timing: {
       batteryMs: Math.round(result.batteryMs), computeMs: result.computeMs === null ? null : Math.round(result.computeMs),
       ratio: result.computeMs ? result.batteryMs / result.computeMs : null, scanMs: Math.round(scan?.ms ?? 0),

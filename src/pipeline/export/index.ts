@@ -150,7 +150,8 @@ export async function exportDataSet(store: Store, opts: ExportOptions): Promise<
     const targetCols = units.flatMap((u) => u.columns).filter((c) => c.role === 'target');
     const manifest: Manifest = {
       format: FORMAT, createdAt: new Date().toISOString(), layout, compression,
-      validated: gate.ok, validation: { validated: gate.ok, report: gate.report?.runId ?? null, message: gate.message },
+      validated: gate.ok,
+      validation: { validated: gate.ok, report: gate.report?.runId ?? null, message: gate.ok ? gate.message : `exported with --force: ${gate.message}` },
       dtype: float32 ? 'float32' : 'float64',
       columns: layout === 'wide' ? ['ts', 'pair', ...featureCols.map((c) => c.name), ...targetCols.map((c) => c.name)] : undefined,
       featureCount: featureCols.length, targetCount: targetCols.length,
