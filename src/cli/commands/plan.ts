@@ -32,7 +32,8 @@ function stagesFlag(args: ParsedArgs): string[] | undefined {
 
 const usd = (x: number) => (Number.isFinite(x) ? `$${x.toFixed(2)}` : '-');
 const hours = (h: number) => fmtDuration(h * 3_600_000);
-const ratio = (x: number) => (Number.isFinite(x) ? `${x.toFixed(3)}×` : '-');
+/** bqx / seed: below 1 % as "1/N" (e.g. 1/2,400), so that a tiny ratio does not print as 0.000×. */
+const ratio = (x: number) => (!Number.isFinite(x) ? '-' : x >= 0.01 || x === 0 ? `${x.toFixed(3)}×` : `1/${Math.round(1 / x).toLocaleString('en-US')}`);
 
 function describe(e: Estimate): string {
   return `${e.count} × ${e.machine} (${e.vcpus} vCPUs, ${e.workers} workers, ${e.pricing === 'spot' ? 'Spot' : 'On-Demand'} ${usd(e.hourly)}/h)`;
