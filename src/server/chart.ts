@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { monthOf, monthRange } from '../core/time.ts';
+import { rowAtOrAfter } from '../core/types.ts';
 import { partitionPath } from '../pipeline/lake.ts';
 import { queryPlain } from '../store/plain.ts';
 
@@ -54,7 +55,7 @@ export function bucketsFrom(rows: Record<string, unknown>[], s: BucketSpec): Buc
 export function bucketArrays(ts: Float64Array, v: Float64Array, s: BucketSpec): Buckets {
   const span = s.to - s.from;
   const out = { t: [] as number[], min: [] as number[], max: [] as number[], points: 0 };
-  let i = lowerBound(ts, s.from);
+  let i = rowAtOrAfter(ts, s.from);
   let cur = -1;
   for (; i < ts.length && ts[i]! < s.to; i++) {
     const x = v[i]!;
@@ -75,17 +76,6 @@ export function bucketArrays(ts: Float64Array, v: Float64Array, s: BucketSpec): 
   return out;
 }
 
-/** First index with ts[i] ≥ x (ts ascending). */
-function lowerBound(ts: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ts[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 const num = (x: number) => {
   if (!Number.isFinite(x)) throw new Error(`not a finite number: ${x}`);
