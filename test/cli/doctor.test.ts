@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { execFile, spawnSync } from 'node:child_process';
 import { BIN, bqx } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { maskUrl } from '../../src/cli/commands/doctor.ts';
+import { doctor, maskUrl } from '../../src/cli/commands/doctor.ts';
+import { loadConfig } from '../../src/core/config.ts';
 import { createTestDatabase, NO_SERVER } from '../helpers/postgres.ts';
 
 interface Check { name: string; essential: boolean; verdict: string; detail: string; fix: string }
@@ -73,12 +74,14 @@ test('doctor: an unreachable optional server is reported with its fix and does n
 
 test('doctor --db: the store check opens the PostgreSQL store (essential), the password masked or left out everywhere', async (t) => {
   const dir = tempDir('bqx-doctor-');
-  const down = bqx(['doctor', '--data-dir', dir, '--db', 'postgres://u:pw-d0wn-secret@127.0.0.1:9/x']);
-  assert.equal(down.status, 1, 'an unreachable PostgreSQL store is an essential failure');
-  assert.match(down.stdout, /^fail +store +PostgreSQL postgres:\/\/u@127\.0\.0\.1:9\/x: .*ECONNREFUSED/m);
-  assert.match(down.stdout, /→ check the URL \(--db, BQX_DATABASE_URL\)/);
-  assert.match(down.stdout, /^absent postgresql +postgres:\/\/u:\*\*\*\*@127\.0\.0\.1:9\/x: .*ECONNREFUSED/m);
-  assert.ok(!(down.stdout + down.stderr).includes('pw-d0wn-secret'), 'the password leaked');
+  const down = byName(await doctor(loadConfig({ dataDir: dir, databaseUrl: 'postgres://u:pw-d0wn-secret@127.0.0.1:9/x' }, { env: {} })));
+  assert.equal(down.get('store')!.verdict, 'fail', 'an unreachable PostgreSQL store is an essential failure');
+  assert.ok(down.get('store')!.essential);
+  assert.match(down.get('store')!.detail, /^PostgreSQL postgres:\/\/u@127\.0\.0\.1:9\/x: .*ECONNREFUSED/);
+  assert.match(down.get('store')!.fix, /^check the URL \(--db, BQX_DATABASE_URL\)/);
+  assert.equal(down.get('postgresql')!.verdict, 'absent');
+  assert.match(down.get('postgresql')!.detail, /^postgres:\/\/u:\*\*\*\*@127\.0\.0\.1:9\/x: .*ECONNREFUSED/);
+  assert.ok(!JSON.stringify([...down.values()]).includes('pw-d0wn-secret'), 'the password leaked');
   const url = await createTestDatabase();
   if (url === null) return t.skip(NO_SERVER);
   const u = new URL(url);
