@@ -7,7 +7,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { parseCommand } from '../../src/cli/args.ts';
 import { generateInto } from '../../src/cli/commands/generate.ts';
+import { status } from '../../src/cli/commands/status.ts';
+import { configFrom } from '../../src/cli/context.ts';
 import { DEFAULTS } from '../../src/core/config.ts';
 import { parseInstant } from '../../src/core/time.ts';
 import { ingestPaths } from '../../src/io/ingest/ingest.ts';
@@ -38,6 +41,24 @@ function ok(r: { status: number | null; stdout: string; stderr: string }, what: 
   assert.ok(!(r.stdout + r.stderr).includes(SECRET), `${what}: the password was printed`);
   return r.stdout;
 }
+
+test('--db, --db-pool and their settings resolve as configuration layers (flag over environment over default)', () => {
+  const cfg = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      return configFrom(parseCommand(status, argv));
+    } finally {
+      for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k];
+    }
+  };
+  assert.deepEqual([cfg([]).databaseUrl, cfg([]).dbPool], [process.env.BQX_DATABASE_URL ?? '', Number(process.env.BQX_DB_POOL ?? 4)]);
+  assert.deepEqual([cfg(['--db', 'postgres://a@h/x', '--db-pool', '2'], { BQX_DATABASE_URL: 'postgres://b@h/y', BQX_DB_POOL: '7' })].map((c) => [c.databaseUrl, c.dbPool]),
+    [['postgres://a@h/x', 2]]);
+  assert.deepEqual([cfg([], { BQX_DATABASE_URL: 'postgres://b@h/y', BQX_DB_POOL: '7' })].map((c) => [c.databaseUrl, c.dbPool]), [['postgres://b@h/y', 7]]);
+  assert.throws(() => cfg(['--db-pool', '0']), /--db-pool: expected an integer ≥ 1, got "0"/);
+  assert.throws(() => cfg([], { BQX_DB_POOL: '0' }), /dbPool must be at least 1/);
+});
 
 test('bqx ingest (BQX_DATABASE_URL) then status --db show what the embedded store holds after the same ingest', async (t) => {
   const url = await dbUrl(t);
@@ -78,7 +99,8 @@ test('bqx run --db on a tiny synthetic market records the manifests a run on the
   }
   assert.ok(want.length > 0 && want.every((m) => m.status === 'done'));
 
-  const r = JSON.parse(ok(bqx(['run', '--stages', 'base', '--skip-validation', '--max-workers', '1', '--quiet', '--db', url, '--data-dir', pgDir, '--json']),
+  // (one pooled connection: calls wait their turn for it)
+  const r = JSON.parse(ok(bqx(['run', '--stages', 'base', '--skip-validation', '--max-workers', '1', '--quiet', '--db', url, '--db-pool', '1', '--data-dir', pgDir, '--json']),
     'run --db')) as { runId: string; status: string };
   assert.equal(r.status, 'done');
   assert.ok(existsSync(join(pgDir, 'lake')) && !existsSync(join(pgDir, 'bqx.duckdb')), 'the lake stays local, the store is PostgreSQL');

@@ -126,7 +126,13 @@ test('query: PostgreSQL values as plain values (integers exact or as strings, ti
     await s.putRun({ id: 'r', startedAt: Date.UTC(2024, 0, 1), finishedAt: null, status: 'done', command: 'x', summary: {} });
     assert.deepEqual(await s.query('SELECT id, started_at FROM runs'), [{ id: 'r', started_at: Date.UTC(2024, 0, 1) }]);
     assert.deepEqual(await s.query(`SELECT count(*) AS n FROM bars WHERE pair = 'EURUSD'`), [{ n: 0 }]);
-    await assert.rejects(s.query('SELECT * FROM no_such_table'), /no_such_table/);
+    await assert.rejects(s.query('SELECT * FROM no_such_table'), (e: Error & { code?: string }) => {
+      assert.equal(e.message, `PostgreSQL ${s.location}: relation "no_such_table" does not exist`);
+      assert.equal(e.code, '42P01', 'the SQLSTATE is kept');
+      return true;
+    });
+    // a failed call leaves the store usable
+    assert.deepEqual(await s.query('SELECT 1 AS one'), [{ one: 1 }]);
   });
 });
 
