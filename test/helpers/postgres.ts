@@ -11,9 +11,12 @@ export const NO_SERVER = `no PostgreSQL server at ${ADMIN.replace(/\/\/[^@]*@/, 
 
 /** Databases this file created, dropped when it finishes (the hook belongs to the file, not to the test that created them). */
 const created: string[] = [];
-after(() => admin(async (c) => {
-  for (const name of created) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-}).catch(() => undefined));
+after(async () => {
+  if (created.length === 0) return;
+  await admin(async (c) => {
+    for (const name of created) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+});
 
 async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: ADMIN, connectionTimeoutMillis: 3_000 });

@@ -84,7 +84,7 @@ test('bqx run --db on a tiny synthetic market records the manifests a run on the
   if (!url) return;
   const pgDir = tempDir('bqx-pgrun-');
   const embedded = tempDir('bqx-pgrun-ref-');
-  const market = { pairs: ['EURUSD'], from: Date.UTC(2024, 6, 25), months: 1, seed: 3 };
+  const market = { pairs: ['EURUSD'], from: Date.UTC(2024, 6, 29), months: 1, seed: 3 };
   const pgStore = await openPostgresStore({ url });
   await generateInto(pgStore, market).finally(() => pgStore.close());
   const ref = await openStore(join(embedded, 'bqx.duckdb'));
