@@ -34,12 +34,15 @@ export async function ensureFeatureTables(db: pg.ClientBase, tables: readonly Fe
   }
 }
 
-/** Binary COPY of rows into one table or partition; returns the bytes sent. */
-export async function copyBinary(db: pg.ClientBase, target: string, columns: readonly string[], rows: CopyRows): Promise<number> {
+/**
+ * Binary COPY of rows into one table or partition; returns the bytes sent. With `freeze` (the default)
+ * the target must have been created or truncated in the current transaction (COPY FREEZE's rule).
+ */
+export async function copyBinary(db: pg.ClientBase, target: string, columns: readonly string[], rows: CopyRows, freeze = true): Promise<number> {
   let bytes = 0;
   const count = new Transform({ transform(chunk: Buffer, _enc, done) { bytes += chunk.length; done(null, chunk); } });
   const cols = ['ts', ...columns].map((c) => (c === 'ts' ? c : ident(c))).join(', ');
-  await pipeline(copyStream(rows), count, db.query(copyFrom(`COPY ${target} (${cols}) FROM STDIN (FORMAT binary, FREEZE)`)));
+  await pipeline(copyStream(rows), count, db.query(copyFrom(`COPY ${target} (${cols}) FROM STDIN (FORMAT binary${freeze ? ', FREEZE' : ''})`)));
   return bytes;
 }
 
