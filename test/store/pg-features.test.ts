@@ -215,7 +215,17 @@ test('sync loads the lake bit for bit, replaces exactly a recomputed month, and 
   // July of base recomputed with other values and fewer rows (seed 99): only it is reloaded.
   put('base', 'EURUSD', '2024-07', 99);
   const m2 = manifests.map((m) => (m.stage === 'base' && m.month === '2024-07' ? manifest('base', 'EURUSD', '2024-07', 'b-2024-07-new') : m));
-  const third = await syncFeatures({ ...input, manifests: m2 });
+  // A concurrent reader of the table sees the old month or the new one, never an empty or partial one.
+  const reader = await db!.pool.connect();
+  const seen = new Set<number>();
+  let syncing = true;
+  const reading = (async () => {
+    while (syncing) seen.add((await reader.query(`SELECT count(*)::int AS n FROM ${featureTable('pa', 'EURUSD')}`)).rows[0].n);
+  })();
+  const third = await syncFeatures({ ...input, manifests: m2 }).finally(() => { syncing = false; });
+  await reading;
+  reader.release();
+  assert.ok(seen.size > 0 && [...seen].every((n) => n === 6_000 || n === 5_500), `counts seen: ${[...seen].join(', ')}`);
   assert.deepEqual([third.loaded, third.upToDate], [1, 5]);
   await check();
   const after = await loadedAt();

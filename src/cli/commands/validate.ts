@@ -7,6 +7,7 @@ import { STAGES } from '../../features/types.ts';
 import { buildUnits } from '../../pipeline/units.ts';
 import { runSqlValidation } from '../../sql/check.ts';
 import { featurePool, redactUrl } from '../../store/postgres/feature-pool.ts';
+import { tablesOfUnit } from '../../store/postgres/feature-sync.ts';
 import { DEFAULT_BATTERY } from '../../validate/causality.ts';
 import { DEFAULT_BUDGET, validate, type ValidationReport } from '../../validate/index.ts';
 import { reportDir } from '../../validate/report.ts';
@@ -36,12 +37,17 @@ function printReport(r: ValidationReport, dir: string): void {
   console.log(`validation ${r.runId}: ${r.passed ? 'passed' : 'FAILED'} — report ${dir}/validation.md`);
 }
 
-/** --db: runs the generated validation SQL on the feature tables and prints its summary like the embedded one. */
-async function validateDb(url: string, json: boolean): Promise<number> {
+/**
+ * --db: runs the generated validation SQL on the feature tables of the --stages (every pair and month
+ * with bars) and prints its summary like the embedded one.
+ */
+async function validateDb(url: string, stages: readonly string[] | undefined, json: boolean): Promise<number> {
   const pool = featurePool(url);
   try {
     const reg = registry();
-    const r = await runSqlValidation(pool, buildUnits(reg), featureTables(reg));
+    const units = buildUnits(reg).filter((u) => !stages || stages.includes(u.stage));
+    const tables = featureTables(reg);
+    const r = await runSqlValidation(pool, units, units.flatMap((u) => tablesOfUnit(u, tables)));
     const failures = r.findings.filter((f) => f.outcome === 'fail');
     if (json) printJson({ db: redactUrl(url), passed: r.passed, ms: Math.round(r.ms), summary: r.summary, failures });
     else {
@@ -73,11 +79,11 @@ compute time of the partitions in scope. Reports: <data-dir>/reports/<run>/valid
     'max-partitions': { type: 'string', description: 'at most N partitions per stage unit', default: 'no limit', valueName: 'N' },
     run: { type: 'string', description: 'attach the report to this run id (its record gets the validation summary)', default: 'a new id', valueName: 'ID' },
     quiet: { type: 'boolean', description: 'no progress output' },
-    db: { type: 'string', description: 'validate the PostgreSQL feature tables instead (bqx sql validation: completeness and quality; load them with bqx sql load)', valueName: 'URL' },
+    db: { type: 'string', description: 'validate the PostgreSQL feature tables of --stages instead, every pair and month with bars (bqx sql validation: completeness and quality; load them with bqx sql load)', valueName: 'URL' },
   },
   async run(args) {
     const url = str(args, 'db');
-    if (url !== undefined) return validateDb(url, bool(args, 'json'));
+    if (url !== undefined) return validateDb(url, runSelection(args).stages, bool(args, 'json'));
     const cfg = configFrom(args);
     const json = bool(args, 'json');
     const sel = runSelection(args); // bad --stages/--pairs/--months values are usage errors
