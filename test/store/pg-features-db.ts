@@ -3,7 +3,8 @@
 import { after } from 'node:test';
 import pg from 'pg';
 
-const ADMIN = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 2_000 };
+// A generous connect timeout: the machine may be loaded (a refused connection still fails at once).
+const ADMIN = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 30_000 };
 
 export interface TestDb { readonly pool: pg.Pool; readonly name: string; readonly url: string }
 

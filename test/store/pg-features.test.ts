@@ -10,6 +10,7 @@ import { feature } from '../../src/features/define.ts';
 import { buildRegistry } from '../../src/features/registry.ts';
 import type { Family } from '../../src/features/types.ts';
 import { writeParquetFile } from '../../src/io/parquet.ts';
+import { catalogJson } from '../../src/pipeline/export/extras.ts';
 import { partitionPath } from '../../src/pipeline/lake.ts';
 import { buildUnits } from '../../src/pipeline/units.ts';
 import { copyBinary } from '../../src/store/postgres/feature-load.ts';
@@ -44,6 +45,9 @@ test('every catalog column is in exactly one table, each table within one unit a
   assert.equal(of.get('rsi_idx_w15'), 'technical_indicators');
   assert.equal(of.get('corr_base_pairs_15min'), 'correlation_bqx');
   assert.equal(of.get('target_bqx_h15'), 'targets');
+  // catalog.json records every column's table.
+  const catalog = JSON.parse(catalogJson(reg, units, 'wide', [], false)) as { columns: { name: string; pgTable?: string }[] };
+  for (const c of catalog.columns.slice(2)) assert.equal(c.pgTable, `bqx.${of.get(c.name)}_{pair}`, c.name);
 });
 
 test('a group over the limits is split in catalog order', () => {
