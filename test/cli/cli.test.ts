@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { bqx, bqxJson } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-const COMMANDS = ['start', 'ingest', 'generate', 'status', 'run', 'validate', 'export', 'features', 'runs', 'plan', 'serve', 'doctor'];
+const COMMANDS = ['start', 'ingest', 'generate', 'status', 'run', 'validate', 'export', 'features', 'runs', 'plan', 'serve', 'doctor', 'sql'];
 
 test('bqx --help lists every command; no command is a usage error', () => {
   const r = bqx(['--help']);

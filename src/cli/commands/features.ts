@@ -1,11 +1,12 @@
 // bqx features [NAME] [--family F] [--stage S]: the catalog with definitions and status.
 import { isImplemented, registry } from '../../features/registry.ts';
+import { pgTable } from '../../features/tables.ts';
 import type { FeatureDef } from '../../features/types.ts';
 import { bool, str, UsageError, type CommandSpec } from '../args.ts';
 import { printJson, table } from '../output.ts';
 
 function entry(f: FeatureDef, implemented: boolean) {
-  return { ...f, status: implemented ? 'implemented' : 'not implemented' };
+  return { ...f, pgTable: pgTable(f.name), status: implemented ? 'implemented' : 'not implemented' };
 }
 
 export const features: CommandSpec = {

@@ -1,7 +1,13 @@
 // bqx validate: stage 2.6 on demand — the temporal-causality battery for every feature, completeness and
 // quality of the stored outputs; writes <data-dir>/reports/<run>/validation.{json,md}; exit 1 on failure.
 import { parseInstant } from '../../core/time.ts';
+import { registry } from '../../features/registry.ts';
+import { featureTables } from '../../features/tables.ts';
 import { STAGES } from '../../features/types.ts';
+import { buildUnits } from '../../pipeline/units.ts';
+import { runSqlValidation } from '../../sql/check.ts';
+import { featurePool, redactUrl } from '../../store/postgres/feature-pool.ts';
+import { tablesOfUnit } from '../../store/postgres/feature-sync.ts';
 import { DEFAULT_BATTERY } from '../../validate/causality.ts';
 import { DEFAULT_BUDGET, validate, type ValidationReport } from '../../validate/index.ts';
 import { reportDir } from '../../validate/report.ts';
@@ -31,6 +37,32 @@ function printReport(r: ValidationReport, dir: string): void {
   console.log(`validation ${r.runId}: ${r.passed ? 'passed' : 'FAILED'} — report ${dir}/validation.md`);
 }
 
+/**
+ * --db: runs the generated validation SQL on the feature tables of the --stages (every pair and month
+ * with bars) and prints its summary like the embedded one.
+ */
+async function validateDb(url: string, stages: readonly string[] | undefined, json: boolean): Promise<number> {
+  const pool = featurePool(url);
+  try {
+    const reg = registry();
+    const units = buildUnits(reg).filter((u) => !stages || stages.includes(u.stage));
+    const tables = featureTables(reg);
+    const r = await runSqlValidation(pool, units, units.flatMap((u) => tablesOfUnit(u, tables)));
+    const failures = r.findings.filter((f) => f.outcome === 'fail');
+    if (json) printJson({ db: redactUrl(url), passed: r.passed, ms: Math.round(r.ms), summary: r.summary, failures });
+    else {
+      console.log(table(['group', 'check', 'status', 'checked', 'failed', 'unavailable', 'info'],
+        r.summary.map((s) => [s.group, s.check, s.status, s.checked, s.failed, s.unavailable, s.info])));
+      for (const f of failures.slice(0, 10)) console.log(`FAIL ${f.check}: ${f.message}`);
+      if (failures.length > 10) console.log(`… ${failures.length - 10} more failures`);
+      console.log(`SQL validation of ${redactUrl(url)} in ${fmtDuration(r.ms)}: ${r.passed ? 'passed' : 'FAILED'}`);
+    }
+    return r.passed ? 0 : 1;
+  } finally {
+    await pool.end();
+  }
+}
+
 export const validateCmd: CommandSpec = {
   name: 'validate',
   summary: 'Validate the computed data set: temporal causality of every feature (truncation, future perturbation, warm-up doubling, partition boundary, cross-pair alignment, model fits), completeness and quality. Exit code 1 when a check fails.',
@@ -47,8 +79,11 @@ compute time of the partitions in scope. Reports: <data-dir>/reports/<run>/valid
     'max-partitions': { type: 'string', description: 'at most N partitions per stage unit', default: 'no limit', valueName: 'N' },
     run: { type: 'string', description: 'attach the report to this run id (its record gets the validation summary)', default: 'a new id', valueName: 'ID' },
     quiet: { type: 'boolean', description: 'no progress output' },
+    db: { type: 'string', description: 'validate the PostgreSQL feature tables of --stages instead, every pair and month with bars (bqx sql validation: completeness and quality; load them with bqx sql load)', valueName: 'URL' },
   },
   async run(args) {
+    const url = str(args, 'db');
+    if (url !== undefined) return validateDb(url, runSelection(args).stages, bool(args, 'json'));
     const cfg = configFrom(args);
     const json = bool(args, 'json');
     const sel = runSelection(args); // bad --stages/--pairs/--months values are usage errors

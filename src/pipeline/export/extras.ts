@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { slotMap } from '../../features/cross/index.ts';
 import type { Registry } from '../../features/registry.ts';
+import { pgTable } from '../../features/tables.ts';
 import type { FeatureDef } from '../../features/types.ts';
 import { latestValidation, toMarkdown, type ValidationReport } from '../../validate/index.ts';
 import { CHECKS, type CheckId } from '../../validate/types.ts';
@@ -61,7 +62,7 @@ export function catalogJson(reg: Registry, units: readonly Unit[], layout: Layou
         ...c, dtype: float32 ? 'float32' : c.dtype,
         // JSON has no infinity: an open end of a range is null.
         range: c.range?.map((v) => (Number.isFinite(v) ? v : null)),
-        file: fileOf.get(c.name),
+        file: fileOf.get(c.name), pgTable: pgTable(c.name),
       })),
     ],
     notes: 'range: [min, max] inclusive, null = unbounded; lookback/lookahead in rows of the pair (cross families: rows of the union minute grid); ' +
