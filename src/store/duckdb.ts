@@ -68,7 +68,7 @@ class DuckDBStore implements Store {
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  constructor(private readonly instance: DuckDBInstance, private readonly conn: DuckDBConnection) {}
+  constructor(private readonly instance: DuckDBInstance, private readonly conn: DuckDBConnection, readonly location: string) {}
 
   /** Runs `fn` after every operation called before it. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -342,7 +342,7 @@ export async function openStore(path: string, opts: StoreOptions = {}): Promise<
     const conn = await instance.connect();
     await migrate(conn);
     await conn.run(`CREATE TEMP TABLE stage (${STAGE_COLUMNS_SQL})`);
-    return new DuckDBStore(instance, conn);
+    return new DuckDBStore(instance, conn, path);
   } catch (e) {
     instance.closeSync();
     throw e;

@@ -1,5 +1,5 @@
-// The storage interface (DESIGN.md "Storage"): the embedded DuckDB store implements it now; a
-// PostgreSQL store will implement the same interface.
+// The storage interface (DESIGN.md "Storage"), implemented by the embedded DuckDB store and the
+// PostgreSQL store.
 import type { Bars } from '../core/types.ts';
 import type { MonthKey } from '../core/time.ts';
 
@@ -86,6 +86,8 @@ export interface PlanRecord {
 }
 
 export interface Store {
+  /** Where the store lives, for messages and run records: a file path, or postgres://user@host:port/db (never a password). */
+  readonly location: string;
   /** Inserts or replaces bars of one pair (idempotent; merges overlapping loads without duplicates). */
   upsertBars(pair: string, bars: Bars, source: string): Promise<UpsertResult>;
   /** One pair's bars with from ≤ ts < to, in time order, as one contiguous typed-array block. */
@@ -114,7 +116,7 @@ export interface Store {
   putPlan(plan: PlanRecord): Promise<void>;
   getPlan(id: string): Promise<PlanRecord | null>;
 
-  /** Free-form SQL for reports (embedded store: DuckDB SQL, may read the Parquet lake). */
+  /** Free-form SQL on the store's own tables, in the store's dialect (DuckDB SQL, which may also read the Parquet lake; PostgreSQL SQL). */
   query(sql: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }

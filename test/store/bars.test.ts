@@ -1,14 +1,13 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { concatBars, type Bars } from '../../src/core/types.ts';
 import { DAY_MS, MINUTE_MS, monthEnd, monthOf, monthStart } from '../../src/core/time.ts';
 import type { Store } from '../../src/store/types.ts';
-import { assertOneBlock, assertSameBars, barsOf, makeBars, referenceGaps, referenceVersion, rng, selectBars, withStore } from './store-reference.ts';
+import { assertOneBlock, assertSameBars, barsOf, makeBars, referenceGaps, referenceVersion, rng, selectBars, storeTest } from './store-reference.ts';
 
 const T0 = Date.UTC(2024, 0, 29, 0, 0);
 const count = async (s: Store, where = 'true') => (await s.query(`SELECT count(*) AS n, count(DISTINCT (pair, ts)) AS d FROM bars WHERE ${where}`))[0]!;
 
-test('bars round-trip bit for bit, awkward values included, as one contiguous block', async () => {
+storeTest('bars round-trip bit for bit, awkward values included, as one contiguous block', async (withStore) => {
   const awkward = [-0, 0, 5e-324, 2.2250738585072014e-308, Number.MAX_VALUE, -Number.MAX_VALUE, 0.1 + 0.2, 1 / 3,
     Number.EPSILON, 1.0000000000000002, 149.99999999999997, NaN, Infinity, -Infinity, 1e-300, 123456789.12345679];
   const b = makeBars(T0, 5000, 3);
@@ -23,7 +22,7 @@ test('bars round-trip bit for bit, awkward values included, as one contiguous bl
   });
 });
 
-test('readBars: from inclusive, to exclusive, per pair, at and between bar timestamps', async () => {
+storeTest('readBars: from inclusive, to exclusive, per pair, at and between bar timestamps', async (withStore) => {
   const eu = makeBars(T0, 3000, 1, 0.2); // many missing minutes, so bounds often fall between bars
   const gu = makeBars(T0, 3000, 2);
   await withStore(async (s) => {
@@ -45,7 +44,7 @@ test('readBars: from inclusive, to exclusive, per pair, at and between bar times
   });
 });
 
-test('readBarsBefore: the last rows bars strictly before, across long holes and month boundaries', async () => {
+storeTest('readBarsBefore: the last rows bars strictly before, across long holes and month boundaries', async (withStore) => {
   // three blocks with a 40-day hole (a month with no bars) and a 2-day hole
   const b = concatBars([makeBars(T0, 2000, 1), makeBars(T0 + 42 * DAY_MS, 3000, 2), makeBars(T0 + 47 * DAY_MS, 1500, 3)]);
   await withStore(async (s) => {
@@ -68,7 +67,7 @@ test('readBarsBefore: the last rows bars strictly before, across long holes and 
   });
 });
 
-test('upsert is idempotent and overlapping loads merge without duplicates, in either order', async () => {
+storeTest('upsert is idempotent and overlapping loads merge without duplicates, in either order', async (withStore) => {
   const all = makeBars(T0, 10_000, 4);
   const first = selectBars(all, (_, i) => i < 6000);
   const second = selectBars(all, (_, i) => i >= 4000);
@@ -85,7 +84,7 @@ test('upsert is idempotent and overlapping loads merge without duplicates, in ei
   }
 });
 
-test('changed values are replaced in place and counted; unchanged bars are not', async () => {
+storeTest('changed values are replaced in place and counted; unchanged bars are not', async (withStore) => {
   const b = makeBars(T0, 4000, 6);
   b.volume[2999] = 0;
   await withStore(async (s) => {
@@ -103,7 +102,7 @@ test('changed values are replaced in place and counted; unchanged bars are not',
   });
 });
 
-test('bar versions: sha256 of the month, changed exactly for the months an upsert touched', async () => {
+storeTest('bar versions: sha256 of the month, changed exactly for the months an upsert touched', async (withStore) => {
   const b = selectBars(makeBars(Date.UTC(2024, 0, 20), 85_000, 8, 0.3), (_, i) => i % 4 === 0); // Jan 20 → about Apr 6, sparse
   const months = [...new Set(Array.from(b.ts, monthOf))];
   assert.deepEqual(months, ['2024-01', '2024-02', '2024-03', '2024-04']);
@@ -139,7 +138,7 @@ test('bar versions: sha256 of the month, changed exactly for the months an upser
   });
 });
 
-test('summary counts missing minutes (gaps of 2 min up to < 24 h) and weekend gaps (≥ 24 h) per pair', async () => {
+storeTest('summary counts missing minutes (gaps of 2 min up to < 24 h) and weekend gaps (≥ 24 h) per pair', async (withStore) => {
   const m = (k: number) => T0 + k * MINUTE_MS;
   const day = 1440;
   // minutes: 0 1 2 | 4 (1 missing) | 10 (5 missing) | +1439 (1438 missing) | +1440 (weekend) | +3 days (weekend) | +1
@@ -163,7 +162,7 @@ test('summary counts missing minutes (gaps of 2 min up to < 24 h) and weekend ga
   });
 });
 
-test('summary after overlapping multi-month loads equals the counts over the merged series', async () => {
+storeTest('summary after overlapping multi-month loads equals the counts over the merged series', async (withStore) => {
   const all = concatBars([makeBars(T0, 20_000, 21, 0.05), makeBars(T0 + 40 * DAY_MS, 30_000, 22, 0.1)]); // Jan 29 → Mar 31
   await withStore(async (s) => {
     await s.upsertBars('AUDJPY', selectBars(all, (_, i) => i >= 15_000), 'b');
@@ -178,7 +177,7 @@ test('summary after overlapping multi-month loads equals the counts over the mer
   });
 });
 
-test('bad input is rejected and leaves the store unchanged; concurrent calls run one at a time', async () => {
+storeTest('bad input is rejected and leaves the store unchanged; concurrent calls run one at a time', async (withStore) => {
   const b = makeBars(T0, 2000, 10);
   await withStore(async (s) => {
     await s.upsertBars('EURUSD', b, 'a');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/duckdb.ts';
 import type { ManifestRecord, RunRecord } from '../../src/store/types.ts';
-import { assertSameBars, makeBars, withStore } from './store-reference.ts';
+import { assertSameBars, makeBars, storeTest, withStore } from './store-reference.ts';
 
 function manifest(over: Partial<ManifestRecord> = {}): ManifestRecord {
   return {
@@ -18,7 +18,7 @@ function manifest(over: Partial<ManifestRecord> = {}): ManifestRecord {
   };
 }
 
-test('manifests round-trip, upsert by (stage, pair, month) and filter by stage', async () => {
+storeTest('manifests round-trip, upsert by (stage, pair, month) and filter by stage', async (withStore) => {
   await withStore(async (s) => {
     assert.deepEqual(await s.getManifests(), []);
     const a = manifest();
@@ -41,7 +41,7 @@ test('manifests round-trip, upsert by (stage, pair, month) and filter by stage',
   });
 });
 
-test('runs round-trip (finishedAt null), upsert by id, newest first, with a limit', async () => {
+storeTest('runs round-trip (finishedAt null), upsert by id, newest first, with a limit', async (withStore) => {
   const run = (id: string, startedAt: number, over: Partial<RunRecord> = {}): RunRecord =>
     ({ id, startedAt, finishedAt: null, status: 'running', command: 'run --pairs EURUSD', summary: { units: [1, 2], ok: true, n: null }, ...over });
   await withStore(async (s) => {

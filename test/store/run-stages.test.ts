@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { migrate, MIGRATIONS } from '../../src/store/migrations.ts';
 import type { StageRecord } from '../../src/store/types.ts';
-import { withStore } from './store-reference.ts';
+import { storeTest } from './store-reference.ts';
 
 function stage(runId: string, name: string, over: Partial<StageRecord> = {}): StageRecord {
   return {
@@ -15,7 +15,7 @@ function stage(runId: string, name: string, over: Partial<StageRecord> = {}): St
   };
 }
 
-test('stage records round-trip, upsert by (run, stage) and list newest run first', async () => {
+storeTest('stage records round-trip, upsert by (run, stage) and list newest run first', async (withStore) => {
   await withStore(async (s) => {
     assert.deepEqual(await s.getStageRecords(), []);
     await s.putRun({ id: 'old', startedAt: 1_000, finishedAt: 2_000, status: 'done', command: 'run', summary: {} });
@@ -35,7 +35,7 @@ test('stage records round-trip, upsert by (run, stage) and list newest run first
   });
 });
 
-test('plans round-trip as JSON and are found by id', async () => {
+storeTest('plans round-trip as JSON and are found by id', async (withStore) => {
   await withStore(async (s) => {
     assert.equal(await s.getPlan('p'), null);
     const plan = { id: 'p', createdAt: Date.UTC(2026, 0, 2), plan: { estimate: { wallHours: 1.25, stages: [{ stage: 'base', wallHours: 0.5 }] }, note: 'é "q"' } };

@@ -6,8 +6,11 @@ import { allocBars, BAR_COLUMNS, type Bars } from '../../src/core/types.ts';
 import { MINUTE_MS } from '../../src/core/time.ts';
 export { rng } from '../helpers/rng.ts';
 import { rng } from '../helpers/rng.ts';
+import { test } from 'node:test';
 import { openStore } from '../../src/store/duckdb.ts';
+import { openPostgresStore } from '../../src/store/postgres/store.ts';
 import type { Store } from '../../src/store/types.ts';
+import { NO_SERVER, resetDatabase, testDatabase } from '../helpers/postgres.ts';
 
 
 /**
@@ -103,4 +106,33 @@ export async function withStore(fn: (s: Store) => Promise<void>): Promise<void> 
   } finally {
     await store.close();
   }
+}
+
+/** Runs `fn` on a fresh store and closes it. */
+export type WithStore = (fn: (s: Store) => Promise<void>) => Promise<void>;
+
+/** Runs `fn` on an empty PostgreSQL store in the database at `url`. */
+export function withPostgresStore(url: string): WithStore {
+  return async (fn) => {
+    await resetDatabase(url);
+    const store = await openPostgresStore({ url });
+    try {
+      await fn(store);
+    } finally {
+      await store.close();
+    }
+  };
+}
+
+/**
+ * A contract test of the Store interface, registered once per store: `body` gets the store's
+ * withStore. The PostgreSQL one runs in this file's test database and skips visibly without a server.
+ */
+export function storeTest(name: string, body: (withStore: WithStore) => Promise<void>): void {
+  test(`${name} [duckdb]`, () => body(withStore));
+  test(`${name} [postgres]`, async (t) => {
+    const url = await testDatabase();
+    if (url === null) t.skip(NO_SERVER);
+    else await body(withPostgresStore(url));
+  });
 }
