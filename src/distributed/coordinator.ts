@@ -10,7 +10,8 @@ import { bqxVersion, machineInfo, stageRecord } from '../pipeline/records.ts';
 import { newRunId, planRun, type PlanScope, type RunResult, type UnitSummary } from '../pipeline/run.ts';
 import type { Store } from '../store/types.ts';
 import { DEFAULT_EXPIRY, expirySeconds, slowestTasks, type ExpiryPolicy } from './expiry.ts';
-import { lakeKey, type RemoteLake } from './lake.ts';
+import type { ObjectStore } from '../io/objectstore/index.ts';
+import { lakeKey } from './lake.ts';
 import type { JobOutput, PartitionJob, PartitionQueue } from './queue.ts';
 
 export interface DistributedRunOptions extends PlanScope {
@@ -41,14 +42,14 @@ function dependencies(t: PlannedTask, byUnit: ReadonlyMap<string, PlannedTask['u
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function runDistributed(store: Store, queue: PartitionQueue, lake: RemoteLake, opts: DistributedRunOptions): Promise<RunResult> {
+export async function runDistributed(store: Store, queue: PartitionQueue, lake: ObjectStore, opts: DistributedRunOptions): Promise<RunResult> {
   const t0 = Date.now();
   const emit = opts.onEvent ?? (() => {});
   const runId = newRunId(t0);
   const { units, pairs, baselines, tasks } = await planRun(store, opts);
   const byUnit = new Map(units.map((u) => [u.name, u]));
   const outputsStored = async (t: PlannedTask) => {
-    for (const i of t.inputs) if (!(await lake.objects.head(lakeKey({ unit: t.unit.name, pair: i.pair, month: t.month })))) return false;
+    for (const i of t.inputs) if (!(await lake.head(lakeKey({ unit: t.unit.name, pair: i.pair, month: t.month })))) return false;
     return true;
   };
   const todo: PlannedTask[] = [];
