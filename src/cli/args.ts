@@ -35,6 +35,8 @@ export const EXIT = { ok: 0, failure: 1, usage: 2, rejected: 3, interrupted: 130
 export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   json: { type: 'boolean', description: 'print machine-readable JSON instead of text' },
   'data-dir': { type: 'string', description: 'store and lake directory', default: 'bqx-data (config dataDir)', valueName: 'DIR' },
+  db: { type: 'string', description: 'keep bars, manifests and runs in this PostgreSQL database instead of the embedded store (password: in the URL, PGPASSWORD or ~/.pgpass; never printed)', default: 'BQX_DATABASE_URL (config databaseUrl), else embedded', valueName: 'postgres://USER@HOST:PORT/DB' },
+  'db-pool': { type: 'string', description: 'PostgreSQL connections this process opens at most', default: '4 (config dbPool)', valueName: 'N' },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 };
 

@@ -1,16 +1,23 @@
-// What every command needs: the resolved config and the store.
-import { join } from 'node:path';
+// What every command needs: the resolved config and the store (the embedded DuckDB file in the data
+// directory, or PostgreSQL when --db / BQX_DATABASE_URL names a database).
 import { loadConfig, type Config } from '../core/config.ts';
-import { openStore } from '../store/duckdb.ts';
+import { embeddedStorePath, openStore } from '../store/index.ts';
+import { describeDatabase } from '../store/postgres/connect.ts';
 import type { Store } from '../store/types.ts';
-import { str, type ParsedArgs } from './args.ts';
+import { int, str, type ParsedArgs } from './args.ts';
 
 export function configFrom(args: ParsedArgs, flags: Partial<Config> = {}): Config {
-  return loadConfig({ dataDir: str(args, 'data-dir'), ...flags });
+  return loadConfig({ dataDir: str(args, 'data-dir'), databaseUrl: str(args, 'db'), dbPool: int(args, 'db-pool', 1), ...flags });
 }
 
+/** The embedded store's file (whether or not a database URL is configured). */
 export function storePath(cfg: Config): string {
-  return join(cfg.dataDir, 'bqx.duckdb');
+  return embeddedStorePath(cfg.dataDir);
+}
+
+/** Where the configured store lives, for messages: the file, or the database URL without its password. */
+export function storeLocation(cfg: Config): string {
+  return cfg.databaseUrl !== '' ? describeDatabase(cfg.databaseUrl) : storePath(cfg);
 }
 
 /** How long a command waits for the store while another process (a dashboard snapshot, `bqx status`) holds it. */
@@ -18,13 +25,13 @@ const LOCK_WAIT_MS = 5_000;
 
 /**
  * Opens the store, waiting up to LOCK_WAIT_MS while another process holds it: DuckDB allows one process
- * per database file, and readers hold it only briefly.
+ * per database file, and readers hold it only briefly. (PostgreSQL serves any number of processes.)
  */
-async function openWaiting(path: string): Promise<Store> {
+async function openWaiting(cfg: Config): Promise<Store> {
   const until = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
-      return await openStore(path);
+      return await openStore(cfg);
     } catch (e) {
       if (!/Could not set lock/.test((e as Error).message) || Date.now() > until) throw e;
       await new Promise((r) => setTimeout(r, 200));
@@ -34,7 +41,7 @@ async function openWaiting(path: string): Promise<Store> {
 
 /** Opens the store, runs `fn`, closes the store (also on error). */
 export async function withStore<T>(cfg: Config, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openWaiting(storePath(cfg));
+  const store = await openWaiting(cfg);
   try {
     return await fn(store);
   } finally {

@@ -18,6 +18,10 @@ export interface Config {
   exportDir: string;
   /** Webhook URL for tracking events ('' = none). */
   notify: string;
+  /** The PostgreSQL store's database, postgres://user@host:port/db ('' = the embedded store in dataDir). */
+  databaseUrl: string;
+  /** Connections of this process's PostgreSQL pool. */
+  dbPool: number;
 }
 
 export const DEFAULTS: Config = {
@@ -30,10 +34,12 @@ export const DEFAULTS: Config = {
   generateMonths: 1,
   exportDir: 'bqx-data/export',
   notify: '',
+  databaseUrl: '',
+  dbPool: 4,
 };
 
 type Key = keyof Config;
-const NUMERIC: ReadonlySet<Key> = new Set(['maxWorkers', 'retries', 'seed', 'generateMonths']);
+const NUMERIC: ReadonlySet<Key> = new Set(['maxWorkers', 'retries', 'seed', 'generateMonths', 'dbPool']);
 
 /** BQX_DATA_DIR ↔ dataDir, BQX_MAX_WORKERS ↔ maxWorkers … */
 function envName(k: Key): string {
@@ -87,6 +93,7 @@ export function loadConfig(flags: Partial<Config> = {}, opts: { cwd?: string; en
   }
   merge(cfg, Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)), 'flag');
   if (cfg.maxWorkers < 1) throw new Error('maxWorkers must be at least 1');
+  if (cfg.dbPool < 1) throw new Error('dbPool must be at least 1');
   return cfg;
 }
 

@@ -146,7 +146,7 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
   emit({ type: 'plan', runId, units: [...summaries.values()].map((s) => ({ unit: s.unit, total: s.total, todo: s.total - s.skipped })) });
   const workers = Math.max(1, opts.maxWorkers);
   const about = {
-    pairs, months: opts.months ?? 'all', version: bqxVersion(), machine: machineInfo(), planId: opts.planId ?? null,
+    pairs, months: opts.months ?? 'all', version: bqxVersion(), machine: machineInfo(), planId: opts.planId ?? null, store: store.location,
     options: { stages: opts.stages ?? 'all', pairs: opts.pairs ?? 'all', months: opts.months ?? 'all', maxWorkers: workers, retries: opts.retries, force: opts.force },
   };
   await store.putRun({ id: runId, startedAt: t0, finishedAt: null, status: 'running', command: opts.command ?? 'run', summary: about });

@@ -1,4 +1,4 @@
-// bqx doctor: is this machine ready? Node, the data directory's disk, the store, and the optional
+// bqx doctor: is this machine ready? Node, the data directory's disk, the store (embedded or PostgreSQL), and the optional
 // servers and tools (PostgreSQL, an S3 endpoint, a browser, python3 + pyarrow), each with a one-line fix.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { PAIR_NAMES } from '../../core/currencies.ts';
 import { parseInstant } from '../../core/time.ts';
 import { startFootprint } from '../../pipeline/footprint.ts';
 import { bool, str, type CommandSpec } from '../args.ts';
-import { configFrom, storePath, withStore } from '../context.ts';
+import { configFrom, storeLocation, withStore } from '../context.ts';
 import type { Config } from '../../core/config.ts';
 import { plural, printJson } from '../output.ts';
 import { statusOf } from './status.ts';
@@ -55,22 +55,25 @@ function checkDisk(cfg: Config): Check {
 }
 
 async function checkStore(cfg: Config): Promise<Check> {
-  const path = storePath(cfg);
-  if (!existsSync(path)) return { name: 'store', essential: true, verdict: 'ok', detail: `${path}: none yet`, fix: '' };
+  const where = storeLocation(cfg);
+  const embedded = cfg.databaseUrl === '';
+  if (embedded && !existsSync(where)) return { name: 'store', essential: true, verdict: 'ok', detail: `${where}: none yet`, fix: '' };
   try {
     const s = await withStore(cfg, statusOf);
     const bars = s.pairs.reduce((n, p) => n + p.bars, 0);
     const parts = s.stages.reduce((a, x) => ({ done: a.done + x.done, failed: a.failed + x.failed, pending: a.pending + x.pending + x.running }), { done: 0, failed: 0, pending: 0 });
     const last = s.runs[0];
-    const detail = `${path}: ${plural(s.pairs.length, 'pair')}, ${plural(bars, 'bar')}; partitions ${parts.done} done, ${parts.failed} failed, ${parts.pending} pending` +
+    const detail = `${where}: ${plural(s.pairs.length, 'pair')}, ${plural(bars, 'bar')}; partitions ${parts.done} done, ${parts.failed} failed, ${parts.pending} pending` +
       (last ? `; last run ${last.id} ${last.status}` : '');
     const unfinished = parts.failed + parts.pending > 0;
     return { name: 'store', essential: true, verdict: unfinished ? 'warn' : 'ok', detail, fix: unfinished ? 'bqx run resumes the failed and pending partitions' : '' };
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0]!;
+    // (the PostgreSQL store's errors already name the database, without its password)
+    if (!embedded) return { name: 'store', essential: true, verdict: 'fail', detail: msg, fix: 'check the URL (--db, BQX_DATABASE_URL), that the server is up and that the database exists (createdb), and the password (URL, PGPASSWORD or ~/.pgpass)' };
     const holder = /Conflicting lock is held in .*\(PID (\d+)\)/.exec(msg);
-    if (holder) return { name: 'store', essential: true, verdict: 'warn', detail: `${path}: in use by process ${holder[1]}`, fix: 'wait for that bqx command to finish (one process opens the store at a time)' };
-    return { name: 'store', essential: true, verdict: 'fail', detail: `${path}: ${msg}`, fix: 'move the file away (it does not open as a DuckDB store) and run npm start again' };
+    if (holder) return { name: 'store', essential: true, verdict: 'warn', detail: `${where}: in use by process ${holder[1]}`, fix: 'wait for that bqx command to finish (one process opens the store at a time)' };
+    return { name: 'store', essential: true, verdict: 'fail', detail: `${where}: ${msg}`, fix: 'move the file away (it does not open as a DuckDB store) and run npm start again' };
   }
 }
 
@@ -89,9 +92,9 @@ function pgHandshake(host: string, port: number): Promise<string> {
   });
 }
 
-async function checkPostgres(env: NodeJS.ProcessEnv): Promise<Check> {
-  const url = env.BQX_DATABASE_URL ?? 'postgres://127.0.0.1:5432';
-  const shown = `${maskUrl(url)}${env.BQX_DATABASE_URL ? '' : ' (default; BQX_DATABASE_URL unset)'}`;
+async function checkPostgres(cfg: Config): Promise<Check> {
+  const url = cfg.databaseUrl || 'postgres://127.0.0.1:5432';
+  const shown = `${maskUrl(url)}${cfg.databaseUrl ? '' : ' (default; no --db, BQX_DATABASE_URL unset)'}`;
   try {
     const u = new URL(url);
     const detail = await pgHandshake(u.hostname || '127.0.0.1', Number(u.port || 5432));
@@ -140,12 +143,12 @@ async function checkPython(): Promise<Check> {
 
 export async function doctor(cfg: Config, opts: { s3Endpoint?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Check[]> {
   const env = opts.env ?? process.env;
-  return Promise.all([checkNode(), checkDisk(cfg), checkStore(cfg), checkPostgres(env), checkS3(opts.s3Endpoint ?? env.BQX_S3_ENDPOINT), checkBrowser(), checkPython()]);
+  return Promise.all([checkNode(), checkDisk(cfg), checkStore(cfg), checkPostgres(cfg), checkS3(opts.s3Endpoint ?? env.BQX_S3_ENDPOINT), checkBrowser(), checkPython()]);
 }
 
 export const doctorCmd: CommandSpec = {
   name: 'doctor',
-  summary: 'Check this machine: Node version, free disk of the data directory, the store’s state (essential: exit 1 when one fails), and the optional PostgreSQL server (BQX_DATABASE_URL, else 127.0.0.1:5432), S3 endpoint, browser for the dashboard test and python3 + pyarrow, each with a one-line fix. Passwords in URLs are masked.',
+  summary: 'Check this machine: Node version, free disk of the data directory, the store’s state (the embedded file, or the PostgreSQL database of --db / BQX_DATABASE_URL; essential: exit 1 when one fails), and the optional PostgreSQL server (--db / BQX_DATABASE_URL, else 127.0.0.1:5432), S3 endpoint, browser for the dashboard test and python3 + pyarrow, each with a one-line fix. Passwords in URLs are masked.',
   options: {
     's3-endpoint': { type: 'string', description: 'S3 endpoint to probe', default: 'BQX_S3_ENDPOINT, else none', valueName: 'URL' },
   },

@@ -2,7 +2,7 @@
 import { isoMinute } from '../../core/time.ts';
 import type { Store } from '../../store/types.ts';
 import { bool, type CommandSpec } from '../args.ts';
-import { configFrom, withStore } from '../context.ts';
+import { configFrom, storeLocation, withStore } from '../context.ts';
 import { fmtDuration, plural, printJson, table } from '../output.ts';
 
 export async function statusOf(store: Store) {
@@ -31,7 +31,7 @@ export const status: CommandSpec = {
       return 0;
     }
     if (s.pairs.length === 0) {
-      console.log(`no bars loaded in ${cfg.dataDir} (bqx ingest PATH… or bqx generate)`);
+      console.log(`no bars loaded in ${storeLocation(cfg)} (bqx ingest PATH… or bqx generate)`);
       return 0;
     }
     console.log(table(['pair', 'bars', 'first (UTC)', 'last (UTC)', 'missing min', 'weekends', 'sources'],
