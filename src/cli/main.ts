@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<CommandSpec>> = {
   plan: async () => (await import('./commands/plan.ts')).plan,
   serve: async () => (await import('./commands/serve.ts')).serve,
   doctor: async () => (await import('./commands/doctor.ts')).doctorCmd,
+  worker: async () => (await import('./commands/worker.ts')).worker,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -33,6 +34,7 @@ const SUMMARIES: Record<string, string> = {
   plan: 'estimate time and cost of a run on a machine type from measured throughput',
   serve: 'the dashboard: live runs, partition heatmaps, validation, catalog, feature charts (read-only)',
   doctor: 'check Node, disk, the store and the optional servers and tools, each with a fix',
+  worker: 'take partition tasks of distributed runs (bqx run --db … --distributed) on any machine',
 };
 
 function usage(): string {

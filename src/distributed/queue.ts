@@ -119,7 +119,7 @@ export class PartitionQueue {
     const out = new Map<string, JobStatus>();
     if (ids.length === 0) return out;
     const cols = 'id, state, retry_count, started_on, output';
-    const { rows } = await this.sql(
+    const rows = await this.sql(
       `SELECT ${cols} FROM pgboss.job WHERE name = $1 AND id = ANY($2::uuid[]) UNION ALL SELECT ${cols} FROM pgboss.archive WHERE name = $1 AND id = ANY($2::uuid[])`,
       [QUEUE, [...ids]]);
     for (const r of rows as { id: string; state: JobState; retry_count: number; started_on: Date | null; output: unknown }[]) {
@@ -128,10 +128,8 @@ export class PartitionQueue {
     return out;
   }
 
-  /** SQL on the queue's own pool (the heartbeats use it, so a worker holds one pool). */
-  sql(text: string, values: unknown[] = []): Promise<{ rows: unknown[] }> {
-    return this.boss.getDb().executeSql(text, values);
-  }
+  /** SQL on the queue's own pool, returning the rows (the heartbeats use it, so a worker holds one pool). */
+  readonly sql = async (text: string, values: unknown[] = []): Promise<unknown[]> => (await this.boss.getDb().executeSql(text, values)).rows;
 
   async close(): Promise<void> {
     await this.boss.stop({ graceful: false, wait: true });

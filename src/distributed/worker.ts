@@ -52,8 +52,11 @@ export async function runWorker(store: Store, queue: PartitionQueue, lake: Remot
   let state: 'running' | 'stopping' | 'stopped' = 'running';
   let nextId = 1;
 
-  await ensureWorkersTable(queue);
-  const heartbeat = () => beat(queue, {
+  // A cold thread takes seconds to load the feature registry; a job's lease starts when it is fetched,
+  // so every thread is made ready first: a task naming no unit is answered (with an error) once it is.
+  await Promise.all(Array.from({ length: pool.size }, (_, i) => pool.run({ id: -1 - i, unit: '', month: '', inputs: [], metadata: {} }, [])));
+  await ensureWorkersTable(queue.sql);
+  const heartbeat = () => beat(queue.sql, {
     id, host: hostname(), pid: process.pid, state, startedAt, done: summary.computed,
     partition: [...inflight.values()].map((f) => f.job.data.key).join(','),
   }).catch((e: Error) => opts.log(`heartbeat failed: ${e.message}`));
@@ -97,7 +100,9 @@ export async function runWorker(store: Store, queue: PartitionQueue, lake: Remot
     state = 'stopping';
     await heartbeat();
     const all = Promise.all([...inflight.values()].map((f) => f.done));
-    const finished = await Promise.race([all.then(() => true), sleep(opts.graceMs, new AbortController().signal).then(() => false)]);
+    const graceOver = new AbortController(); // ends the grace timer when the tasks finish first
+    const finished = await Promise.race([all.then(() => true), sleep(opts.graceMs, graceOver.signal).then(() => false)]);
+    graceOver.abort();
     if (!finished) {
       for (const { job } of inflight.values()) {
         released.add(job.id);

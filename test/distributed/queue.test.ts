@@ -23,7 +23,7 @@ test('a job carries its lease and retry limit; a released job is handed out agai
   const q = await emptyQueue(url);
   try {
     const id = await q.send(job('base|EURUSD|2024-07'), { expireSeconds: 125, retryLimit: 3 });
-    const { rows } = await q.sql(`SELECT extract(epoch FROM expire_in)::int AS s, retry_limit, retry_delay FROM pgboss.job WHERE id = $1`, [id]);
+    const rows = await q.sql(`SELECT extract(epoch FROM expire_in)::int AS s, retry_limit, retry_delay FROM pgboss.job WHERE id = $1`, [id]);
     assert.deepEqual(rows[0], { s: 125, retry_limit: 3, retry_delay: 0 });
     const [first] = await q.fetch(1);
     assert.equal(first?.id, id);
