@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<CommandSpec>> = {
   serve: async () => (await import('./commands/serve.ts')).serve,
   doctor: async () => (await import('./commands/doctor.ts')).doctorCmd,
   sql: async () => (await import('./commands/sql.ts')).sql,
+  worker: async () => (await import('./commands/worker.ts')).worker,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -35,6 +36,7 @@ const SUMMARIES: Record<string, string> = {
   serve: 'the dashboard: live runs, partition heatmaps, validation, catalog, feature charts (read-only)',
   doctor: 'check Node, disk, the store and the optional servers and tools, each with a fix',
   sql: 'PostgreSQL feature tables: the validation script and helper views from the catalog; load them',
+  worker: 'take partition tasks of distributed runs (bqx run --db … --distributed) on any machine',
 };
 
 function usage(): string {

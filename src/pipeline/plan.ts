@@ -2,6 +2,7 @@
 // lookahead), and their data versions = sha256 of code version + input data versions.
 import { monthEnd, monthStart, type MonthKey } from '../core/time.ts';
 import { sha256 } from '../core/hash.ts';
+import { EVERY_PAIR, formatPartition } from '../core/partition.ts';
 import type { ManifestRecord, Store } from '../store/types.ts';
 import type { Unit } from './units.ts';
 
@@ -43,7 +44,7 @@ export interface PlannedInput {
 
 export interface PlannedTask {
   readonly unit: Unit;
-  /** The pair, or '*' for a month fan-in task. */
+  /** The pair, or EVERY_PAIR ('*') for a month fan-in task. */
   readonly pair: string;
   readonly month: MonthKey;
   readonly inputs: readonly PlannedInput[];
@@ -60,7 +61,7 @@ export interface PlanOptions {
   readonly force: boolean;
 }
 
-const key = (unit: string, pair: string, month: string) => `${unit}|${pair}|${month}`;
+const key = (unit: string, pair: string, month: MonthKey) => formatPartition({ unit, pair, month });
 
 /**
  * Plans units in order (upstream first). Months needed by a downstream unit's warm-up are added to
@@ -70,14 +71,15 @@ export function plan(units: readonly Unit[], index: MonthIndex, manifests: reado
   const done = new Map(manifests.filter((m) => m.status === 'done').map((m) => [key(m.stage, m.pair, m.month), m]));
   const wanted = (pair: string) => (index.get(pair) ?? []).filter((m) => opts.months === null || opts.months.includes(m.month));
   // Months per (unit, pair) to compute; widened by downstream warm-ups (processed in reverse order).
-  const need = new Map<string, Set<MonthKey>>();
-  for (const u of units) for (const p of opts.pairs) need.set(`${u.name}|${p}`, new Set(wanted(p).map((m) => m.month)));
+  const need = new Map<string, Map<string, Set<MonthKey>>>(); // unit → pair → months
+  for (const u of units) need.set(u.name, new Map(opts.pairs.map((p) => [p, new Set(wanted(p).map((m) => m.month))])));
+  const needed = (unit: string, pair: string): Set<MonthKey> => need.get(unit)?.get(pair) ?? new Set();
   for (const u of [...units].reverse()) {
     for (const [from] of u.upstream) {
       for (const p of opts.pairs) {
         const months = index.get(p) ?? [];
-        for (const m of need.get(`${u.name}|${p}`) ?? []) {
-          for (const r of monthsRead(months, m, u.warmup, 0)) need.get(`${from}|${p}`)?.add(r.month);
+        for (const m of needed(u.name, p)) {
+          for (const r of monthsRead(months, m, u.warmup, 0)) need.get(from)?.get(p)?.add(r.month);
         }
       }
     }
@@ -89,7 +91,7 @@ export function plan(units: readonly Unit[], index: MonthIndex, manifests: reado
     for (const [from] of u.upstream) {
       const up = units.find((x) => x.name === from)!;
       for (const r of reads) {
-        const p = up.kind === 'month' ? '*' : pair;
+        const p = up.kind === 'month' ? EVERY_PAIR : pair;
         into[`${from}/${p}/${r.month}`] = version(up, p, r.month);
       }
     }
@@ -98,7 +100,7 @@ export function plan(units: readonly Unit[], index: MonthIndex, manifests: reado
     if (u.kind === 'pair') {
       for (const p of opts.pairs) {
         const months = index.get(p) ?? [];
-        for (const m of [...(need.get(`${u.name}|${p}`) ?? [])].sort()) {
+        for (const m of [...needed(u.name, p)].sort()) {
           const reads = monthsRead(months, m, u.warmup, u.lookahead);
           const inputVersions: Record<string, string> = { code: u.codeVersion, baseline: String(opts.baselines.get(p)) };
           for (const r of reads) inputVersions[`bars/${p}/${r.month}`] = r.version;
@@ -108,7 +110,7 @@ export function plan(units: readonly Unit[], index: MonthIndex, manifests: reado
       }
     } else {
       const allMonths = new Set<MonthKey>();
-      for (const p of opts.pairs) for (const m of need.get(`${u.name}|${p}`) ?? []) allMonths.add(m);
+      for (const p of opts.pairs) for (const m of needed(u.name, p)) allMonths.add(m);
       for (const m of [...allMonths].sort()) {
         const inputs = [...index.keys()].sort()
           .filter((p) => (index.get(p) ?? []).some((x) => x.month === m))
@@ -119,7 +121,7 @@ export function plan(units: readonly Unit[], index: MonthIndex, manifests: reado
           for (const r of i.reads) inputVersions[`bars/${i.pair}/${r.month}`] = r.version;
           upstreamVersions(u, i.pair, i.reads.filter((r) => r.month <= m), inputVersions);
         }
-        tasks.push(finish(u, '*', m, inputs, inputVersions));
+        tasks.push(finish(u, EVERY_PAIR, m, inputs, inputVersions));
       }
     }
   }

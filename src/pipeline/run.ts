@@ -11,7 +11,7 @@ import { baselines } from './baseline.ts';
 import { partitionPath, removeStaleTemps } from './lake.ts';
 import { loadMonthIndex, plan, type PlannedInput, type PlannedTask } from './plan.ts';
 import { WorkerPool } from './pool.ts';
-import type { WorkerPairInput, WorkerReply } from './protocol.ts';
+import type { WorkerOutput, WorkerPairInput, WorkerReply, WorkerTask } from './protocol.ts';
 import { buildUnits, type Unit } from './units.ts';
 import type { PipelineEvent } from './events.ts';
 import { bqxVersion, machineInfo, stageRecord } from './records.ts';
@@ -50,7 +50,73 @@ export interface RunResult {
 }
 
 /** Who computed a partition (the manifest's worker field): this host and process. */
-const WORKER_ID = `${hostname()}:${process.pid}`;
+export const WORKER_ID = `${hostname()}:${process.pid}`;
+
+/** A run id: UTC start time and a random suffix. */
+export function newRunId(t0: number): string {
+  return `${new Date(t0).toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+}
+
+export type PlanScope = Pick<RunOptions, 'stages' | 'pairs' | 'months' | 'force' | 'baselineTs'>;
+
+export interface RunPlan {
+  /** The selected units plus every unit they read from, upstream first. */
+  readonly units: Unit[];
+  readonly pairs: string[];
+  readonly baselines: Map<string, number>;
+  readonly tasks: PlannedTask[];
+}
+
+/** Plans a run's scope: the units, pairs and (unit, partition) tasks with their data versions. */
+export async function planRun(store: Store, opts: PlanScope): Promise<RunPlan> {
+  const allUnits = buildUnits(registry());
+  // Selected stages plus every unit they read from (skipped when current).
+  const selected = new Set(allUnits.filter((u) => !opts.stages || opts.stages.includes(u.stage)).map((u) => u.name));
+  for (const u of [...allUnits].reverse()) if (selected.has(u.name)) for (const [from] of u.upstream) selected.add(from);
+  const units = allUnits.filter((u) => selected.has(u.name));
+  const index = await loadMonthIndex(store);
+  const pairs = [...index.keys()].filter((p) => !opts.pairs || opts.pairs.includes(p)).sort();
+  const base = await baselines(store, [...index.keys()], opts.baselineTs);
+  const tasks = plan(units, index, await store.getManifests(), { pairs, months: opts.months ?? null, baselines: base, force: opts.force });
+  return { units, pairs, baselines: base, tasks };
+}
+
+/** A task's manifest record: planned fields, then `patch`. */
+export function manifestOf(t: PlannedTask, patch: Partial<ManifestRecord>): ManifestRecord {
+  return {
+    stage: t.unit.name, pair: t.pair, month: t.month, status: 'pending', codeVersion: t.unit.codeVersion,
+    inputVersions: t.inputVersions, dataVersion: t.dataVersion, rows: 0, bytes: 0, checksum: '', path: '',
+    startedAt: 0, finishedAt: 0, attempts: 0, worker: '', error: '', extra: {}, ...patch,
+  };
+}
+
+/** The manifest fields of a computed task: totals, and each pair's file (one file: path and checksum; several: extra.outputs). */
+export function outputFields(outputs: readonly WorkerOutput[], notes: Record<string, unknown>, warnings: readonly string[]): Partial<ManifestRecord> {
+  const single = outputs.length === 1 ? outputs[0]! : null;
+  const extra: Record<string, unknown> = { ...notes };
+  if (!single) extra.outputs = Object.fromEntries(outputs.map((o) => [o.pair, { path: o.path, rows: o.rows, bytes: o.bytes, checksum: o.checksum }]));
+  if (warnings.length) extra.warnings = warnings;
+  return {
+    rows: outputs.reduce((n, o) => n + o.rows, 0), bytes: outputs.reduce((n, o) => n + o.bytes, 0),
+    checksum: single?.checksum ?? '', path: single?.path ?? '', extra,
+  };
+}
+
+/** The month fan-in's inputs and every upstream file a task reads: (upstream unit, pair, month) with the columns read. */
+export function upstreamReads(t: PlannedTask, input: PlannedInput): { unit: string; pair: string; month: string; columns: readonly string[] }[] {
+  return [...t.unit.upstream].flatMap(([from, columns]) =>
+    input.reads.filter((r) => r.month <= t.month).map((r) => ({ unit: from, pair: input.pair, month: r.month, columns })));
+}
+
+/** The worker-thread task of a planned task from its loaded bars, upstream file paths and output path. */
+export function workerTask(id: number, t: PlannedTask, inputs: readonly { input: PlannedInput; loaded: PartitionBars; baseline: number;
+  upstream: WorkerPairInput['upstream']; outPath: string }[]): WorkerTask {
+  const pairInputs: WorkerPairInput[] = inputs.map(({ input, loaded, baseline, upstream, outPath }) => ({
+    pair: input.pair, buffer: loaded.bars.ts.buffer as ArrayBuffer, n: loaded.bars.ts.length, first: loaded.first, count: loaded.count,
+    baseline, upstream, outPath,
+  }));
+  return { id, unit: t.unit.name, month: t.month, inputs: pairInputs, metadata: { unit: t.unit.name, month: t.month, data_version: t.dataVersion } };
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -62,20 +128,9 @@ function loadInput(store: Store, input: PlannedInput, unit: Unit, month: string)
 export async function runPipeline(store: Store, opts: RunOptions): Promise<RunResult> {
   const t0 = Date.now();
   const emit = opts.onEvent ?? (() => {});
-  const runId = `${new Date(t0).toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
-  const reg = registry();
-  const allUnits = buildUnits(reg);
-  // Selected stages plus every unit they read from (skipped when current).
-  const selected = new Set(allUnits.filter((u) => !opts.stages || opts.stages.includes(u.stage)).map((u) => u.name));
-  for (const u of [...allUnits].reverse()) if (selected.has(u.name)) for (const [from] of u.upstream) selected.add(from);
-  const units = allUnits.filter((u) => selected.has(u.name));
-
-  const index = await loadMonthIndex(store);
-  const pairs = [...index.keys()].filter((p) => !opts.pairs || opts.pairs.includes(p)).sort();
-  const base = await baselines(store, [...index.keys()], opts.baselineTs);
-  const manifests = await store.getManifests();
+  const runId = newRunId(t0);
   removeStaleTemps(opts.dataDir);
-  const tasks = plan(units, index, manifests, { pairs, months: opts.months ?? null, baselines: base, force: opts.force });
+  const { units, pairs, baselines: base, tasks } = await planRun(store, opts);
   const pathOf = (t: PlannedTask, pair: string) => partitionPath(opts.dataDir, t.unit.name, pair, t.month);
   const isCurrent = (t: PlannedTask) => t.upToDate && t.inputs.every((i) => existsSync(pathOf(t, i.pair)));
 
@@ -104,24 +159,15 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
   if (opts.signal?.aborted) onAbort();
   let nextId = 1;
 
-  const record = (t: PlannedTask, patch: Partial<ManifestRecord>): ManifestRecord => ({
-    stage: t.unit.name, pair: t.pair, month: t.month, status: 'pending', codeVersion: t.unit.codeVersion,
-    inputVersions: t.inputVersions, dataVersion: t.dataVersion, rows: 0, bytes: 0, checksum: '', path: '',
-    startedAt: 0, finishedAt: 0, attempts: 0, worker: '', error: '', extra: {}, ...patch,
-  });
+  const record = manifestOf;
 
   async function attempt(t: PlannedTask): Promise<WorkerReply> {
     const loaded = await Promise.all(t.inputs.map((i) => loadInput(store, i, t.unit, t.month)));
-    const inputs: WorkerPairInput[] = t.inputs.map((i, k) => {
-      const { bars, first, count } = loaded[k]!;
-      const upstream = [...t.unit.upstream].flatMap(([from, columns]) => {
-        const up = units.find((u) => u.name === from)!;
-        return i.reads.filter((r) => r.month <= t.month).map((r) => ({ path: partitionPath(opts.dataDir, up.name, i.pair, r.month), columns }));
-      });
-      return { pair: i.pair, buffer: bars.ts.buffer as ArrayBuffer, n: bars.ts.length, first, count, baseline: base.get(i.pair)!, upstream, outPath: pathOf(t, i.pair) };
-    });
-    const metadata = { unit: t.unit.name, month: t.month, data_version: t.dataVersion };
-    return pool.run({ id: nextId++, unit: t.unit.name, month: t.month, inputs, metadata }, inputs.map((i) => i.buffer));
+    const task = workerTask(nextId++, t, t.inputs.map((input, k) => ({
+      input, loaded: loaded[k]!, baseline: base.get(input.pair)!, outPath: pathOf(t, input.pair),
+      upstream: upstreamReads(t, input).map((r) => ({ path: partitionPath(opts.dataDir, r.unit, r.pair, r.month), columns: r.columns })),
+    })));
+    return pool.run(task, task.inputs.map((i) => i.buffer));
   }
 
   async function execute(t: PlannedTask): Promise<void> {
@@ -133,16 +179,9 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
       emit({ type: 'task-start', unit: t.unit.name, pair: t.pair, month: t.month, attempt: a });
       const reply = await attempt(t).catch((e: Error) => ({ id: 0, ok: false as const, error: e.stack ?? e.message }));
       if (reply.ok) {
-        const rows = reply.outputs.reduce((n, o) => n + o.rows, 0);
-        const bytes = reply.outputs.reduce((n, o) => n + o.bytes, 0);
-        const single = reply.outputs.length === 1 ? reply.outputs[0]! : null;
-        const extra: Record<string, unknown> = { ...reply.notes };
-        if (!single) extra.outputs = Object.fromEntries(reply.outputs.map((o) => [o.pair, { path: o.path, rows: o.rows, bytes: o.bytes, checksum: o.checksum }]));
-        if (reply.warnings.length) extra.warnings = reply.warnings;
-        await store.putManifest(record(t, {
-          status: 'done', rows, bytes, checksum: single?.checksum ?? '', path: single?.path ?? '', startedAt, finishedAt: Date.now(),
-          attempts: a, worker: WORKER_ID, extra,
-        }));
+        const fields = outputFields(reply.outputs, reply.notes, reply.warnings);
+        const rows = fields.rows!, bytes = fields.bytes!;
+        await store.putManifest(record(t, { status: 'done', ...fields, startedAt, finishedAt: Date.now(), attempts: a, worker: WORKER_ID }));
         for (const w of reply.warnings) { warnings.push(`${t.unit.name} ${t.pair} ${t.month}: ${w}`); emit({ type: 'warning', message: warnings.at(-1)! }); }
         Object.assign(s, { done: s.done + 1, rows: s.rows + rows, bytes: s.bytes + bytes, computeMs: s.computeMs + reply.computeMs, writeMs: s.writeMs + reply.writeMs,
           pairMonths: s.pairMonths + reply.outputs.length });

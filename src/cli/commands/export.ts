@@ -4,8 +4,9 @@ import { isAbsolute, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { COMPRESSIONS, exportDataSet, LAYOUTS, verifyExport, type ExportProgress, type ExportResult } from '../../pipeline/export.ts';
 import { openObjectStore, parseS3Url, type S3Options } from '../../io/objectstore/index.ts';
-import { bool, int, oneOf, str, UsageError, type CommandSpec, type ParsedArgs } from '../args.ts';
+import { bool, int, oneOf, str, UsageError, type CommandSpec } from '../args.ts';
 import { configFrom, withStore } from '../context.ts';
+import { S3_OPTIONS, s3Options } from '../s3.ts';
 import { assertDiskFits, exportFootprint } from '../../pipeline/footprint.ts';
 import { fmtDuration, fmtNumber, printJson, progressLines } from '../output.ts';
 import { runSelection } from './run.ts';
@@ -31,11 +32,7 @@ and ~/.aws, instance role) and are never printed or written.`,
     float32: { type: 'boolean', description: 'store feature and target columns as float32 (default float64)' },
     force: { type: 'boolean', description: 'export even when the latest validation failed or is missing (the manifest then says unvalidated)' },
     'max-workers': { type: 'string', description: 'files written and uploaded at once', default: 'cores, at least 2', valueName: 'N' },
-    's3-endpoint': { type: 'string', description: 'URL of an S3-compatible server (default: AWS)', valueName: 'URL' },
-    's3-region': { type: 'string', description: 'S3 region', default: 'AWS_REGION, else us-east-1', valueName: 'R' },
-    's3-path-style': { type: 'boolean', description: 'path-style S3 URLs (most S3-compatible servers need them)' },
-    'part-size': { type: 'string', description: 'multipart part size in MiB (≥ 5); smaller files are one PUT', default: '16', valueName: 'MIB' },
-    's3-timeout': { type: 'string', description: 'seconds a request may stay idle before it is retried', default: '120', valueName: 'S' },
+    ...S3_OPTIONS,
     verify: { type: 'boolean', description: 'do not export: read every object of the export at --out back and compare it with manifest.json (exit 1 on any difference)' },
   },
   async run(args) {
@@ -47,7 +44,7 @@ and ~/.aws, instance role) and are never printed or written.`,
     let s3Url;
     try { s3Url = parseS3Url(rawOut); } catch (e) { throw new UsageError(`--out: ${(e as Error).message}`); }
     const out = s3Url || isAbsolute(rawOut) ? rawOut : resolve(rawOut);
-    const s3 = s3Options(args, s3Url !== null);
+    const s3 = s3Options(args, s3Url !== null, '--out');
     if (bool(args, 'verify')) return verify(out, s3, json);
     const sel = runSelection(args);
     const progress = json ? undefined : exportProgress();
@@ -82,24 +79,6 @@ and ~/.aws, instance role) and are never printed or written.`,
     return r.files.length > 0 && r.missing.length === 0 ? 0 : 1;
   },
 };
-
-function s3Options(args: ParsedArgs, isS3: boolean): S3Options {
-  const endpoint = str(args, 's3-endpoint');
-  if (!isS3 && (endpoint !== undefined || str(args, 's3-region') !== undefined || bool(args, 's3-path-style'))) {
-    throw new UsageError('--s3-endpoint, --s3-region and --s3-path-style need --out s3://bucket/prefix');
-  }
-  if (endpoint !== undefined) {
-    let url: URL;
-    try { url = new URL(endpoint); } catch { throw new UsageError('--s3-endpoint: expected a URL such as http://127.0.0.1:9000'); }
-    if (url.username || url.password) throw new UsageError('--s3-endpoint: credentials do not belong in the URL (use the AWS environment or profile)');
-  }
-  const partMiB = int(args, 'part-size', 5);
-  const timeout = int(args, 's3-timeout', 1);
-  return {
-    endpoint, region: str(args, 's3-region'), pathStyle: bool(args, 's3-path-style'),
-    partSize: partMiB === undefined ? undefined : partMiB * 1024 * 1024, timeoutMs: timeout === undefined ? undefined : timeout * 1000,
-  };
-}
 
 async function verify(out: string, s3: S3Options, json: boolean): Promise<number> {
   const store = openObjectStore(out, s3);

@@ -12,6 +12,7 @@ import { validate, validationGate, type ValidationReport } from '../../validate/
 import { reportDir } from '../../validate/report.ts';
 import { trackerFor, trackerOf } from '../tracking.ts';
 import { assertDiskFits, runFootprint } from '../../pipeline/footprint.ts';
+import { DISTRIBUTED_RUN_OPTIONS, runDistributedCommand } from '../distributed.ts';
 
 /** How a run can write less, for the disk check's message. */
 export const RUN_REDUCE = ['fewer months or pairs (--months, --pairs)', 'another --data-dir on a larger disk'];
@@ -121,12 +122,14 @@ export async function validateRun(cfg: Config, args: ParsedArgs, r: RunResult, d
 export const run: CommandSpec = {
   name: 'run',
   summary: 'Compute the feature stages for pair × month partitions, then validate them (stage 2.6). Only missing or stale partitions are computed (resume); Ctrl-C leaves unfinished partitions pending for the next run.',
-  options: RUN_OPTIONS,
+  options: { ...RUN_OPTIONS, ...DISTRIBUTED_RUN_OPTIONS },
   async run(args) {
     const cfg = configFrom(args);
-    const r = await runWithSignals(cfg, args, 'run');
+    // --distributed: bqx worker processes compute; the validator runs here when it can read the lake.
+    const dist = bool(args, 'distributed') ? await runDistributedCommand(cfg, args, definedOnly(runSelection(args))) : null;
+    const r = dist?.result ?? await runWithSignals(cfg, args, 'run');
     if (!bool(args, 'json')) printRunSummary(r);
-    const report = await validateRun(cfg, args, r);
+    const report = dist && !dist.localLake ? null : await validateRun(cfg, args, r);
     if (bool(args, 'json')) printJson({ ...r, validation: report && { passed: report.passed, runId: report.runId, summary: report.summary } });
     if (r.status !== 'done') return r.status === 'interrupted' ? 130 : 1;
     return report === null || report.passed ? 0 : 1;

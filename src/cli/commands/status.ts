@@ -1,6 +1,7 @@
 // bqx status: what is loaded (pairs, ranges, bars, missing minutes, weekends) and the stages' partitions.
 import { isoMinute } from '../../core/time.ts';
 import type { Store } from '../../store/types.ts';
+import { listWorkers } from '../../distributed/heartbeat.ts';
 import { bool, type CommandSpec } from '../args.ts';
 import { configFrom, storeLocation, withStore } from '../context.ts';
 import { fmtDuration, plural, printJson, table } from '../output.ts';
@@ -25,7 +26,10 @@ export const status: CommandSpec = {
   options: {},
   async run(args) {
     const cfg = configFrom(args);
-    const s = await withStore(cfg, statusOf);
+    // With PostgreSQL: also the workers of distributed runs (bqx.workers heartbeats).
+    const s = await withStore(cfg, async (store) => ({
+      ...(await statusOf(store)), workers: cfg.databaseUrl === '' ? [] : await listWorkers((sql) => store.query(sql)),
+    }));
     if (bool(args, 'json')) {
       printJson(s);
       return 0;
@@ -45,6 +49,11 @@ export const status: CommandSpec = {
     if (s.runs.length) {
       console.log('\n' + table(['run', 'status', 'started', 'took'],
         s.runs.map((r) => [r.id, r.status, new Date(r.startedAt).toISOString().slice(0, 19), r.finishedAt ? fmtDuration(r.finishedAt - r.startedAt) : '-'])));
+    }
+    if (s.workers.length) {
+      const now = Date.now();
+      console.log('\n' + table(['worker', 'state', 'partition', 'computed', 'last heartbeat'],
+        s.workers.map((w) => [w.id, w.state, w.partition || '-', w.done, `${fmtDuration(Math.max(0, now - w.heartbeatAt))} ago`])));
     }
     return 0;
   },
