@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 
 export const DEFAULT_POOL = 4;
+/** How long opening a connection may take before it fails (an unreachable host otherwise hangs for minutes). */
+const CONNECT_TIMEOUT_MS = 15_000;
 
 export interface PostgresOptions {
   /** postgres://user[:password]@host[:port]/database[?sslmode=…] */
@@ -173,6 +175,8 @@ export async function connectPool(opts: PostgresOptions): Promise<Connected> {
     // A function, so that pg neither keeps the password as a plain property nor reads the password file itself.
     password: async () => password ?? '',
     application_name: 'bqx',
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true, // long-running workers: keep idle connections alive through NAT and load balancers
     options: '-c TimeZone=UTC -c search_path=bqx,public',
   });
   pool.on('error', () => undefined); // an idle connection lost: the next checkout reconnects
