@@ -13,6 +13,7 @@ import pg from 'pg';
 import { concatBars } from '../../src/core/types.ts';
 import { DAY_MS, monthEnd, monthOf, monthStart } from '../../src/core/time.ts';
 import { openStore } from '../../src/store/duckdb.ts';
+import { describeDatabase } from '../../src/store/postgres/connect.ts';
 import { migratePostgres, PG_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import { openPostgresStore } from '../../src/store/postgres/store.ts';
 import type { Store } from '../../src/store/types.ts';
@@ -174,6 +175,18 @@ test('errors name the host and database, never the password', async (t) => {
   } finally {
     await s.close();
   }
+});
+
+test('URL forms: the database as shown has no password; missing parts from PGUSER/PGHOST/PGPORT/PGDATABASE', () => {
+  const env = { PGUSER: 'envuser', PGHOST: 'envhost', PGPORT: '6543', PGDATABASE: 'envdb' };
+  assert.equal(describeDatabase('postgres://bqx:p%40ss%3Aw0rd@db.example:5433/bqx?sslmode=verify-full', {}), 'postgres://bqx@db.example:5433/bqx');
+  assert.equal(describeDatabase('postgresql://u:x@[::1]/d', {}), 'postgres://u@[::1]:5432/d');
+  assert.equal(describeDatabase('postgres:///', env), 'postgres://envuser@envhost:6543/envdb');
+  assert.equal(describeDatabase('postgres://a%20b@h/my%20db', {}), 'postgres://a%20b@h:5432/my%20db');
+  for (const bad of ['mysql://u:topsecret@h/d', 'topsecret', 'postgres://u:topsecret@h:99999/d']) {
+    assert.throws(() => describeDatabase(bad, {}), (e: Error) => /needs a URL postgres:\/\//.test(e.message) && !e.message.includes('topsecret'), bad);
+  }
+  assert.throws(() => describeDatabase('postgres://u:topsecret@h/d?sslmode=maybe', {}), (e: Error) => /unknown sslmode "maybe"/.test(e.message) && !e.message.includes('topsecret'));
 });
 
 /**
