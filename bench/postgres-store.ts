@@ -1,6 +1,7 @@
 // PostgreSQL store throughput: ways to bulk-load and read one pair's bars, measured in turn (A B C D,
 // A B C D …) so that a drifting machine affects them alike; prints the median of the rounds.
-//   node --import tsx bench/postgres-store.ts [--months N] [--rounds R] [--admin postgres://…/postgres]
+//   node --import tsx bench/postgres-store.ts [--months N] [--rounds R] [--only TEXT] [--admin postgres://…/postgres]
+// --only: just the measurements whose name contains TEXT (to time one method per process from outside).
 // Creates a database bqx_bench_<random> on the admin URL's server and drops it at the end.
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
@@ -13,7 +14,7 @@ import { decodeBars, encodeBars } from '../src/store/postgres/binary.ts';
 import { openPostgresStore } from '../src/store/postgres/store.ts';
 
 const { values: opts } = parseArgs({ options: {
-  months: { type: 'string', default: '12' }, rounds: { type: 'string', default: '3' },
+  months: { type: 'string', default: '12' }, rounds: { type: 'string', default: '3' }, only: { type: 'string', default: '' },
   admin: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
 } });
 
@@ -86,6 +87,8 @@ const READS: Record<string, (c: pg.Client, t: string) => Promise<Bars>> = {
   },
 };
 
+const wanted = (k: string) => k.includes(opts.only);
+const STORE_STEPS = ['store: upsertBars into an empty store', 'store: upsertBars of the same bars again (all unchanged)', 'store: readBars of everything'];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rate = (ms: number) => `${Math.round(n / (ms / 1000)).toLocaleString('en-US')} bars/s`;
 
@@ -95,7 +98,7 @@ try {
   const times = new Map<string, number[]>();
   const add = (k: string, ms: number) => times.set(k, [...(times.get(k) ?? []), ms]);
   for (let r = 0; r < Number(opts.rounds); r++) {
-    for (const [k, load] of Object.entries(LOADS)) {
+    for (const [k, load] of Object.entries(LOADS).filter(([k]) => wanted(`load: ${k}`))) {
       await c.query(`DROP TABLE IF EXISTS bench; CREATE TABLE bench ${TABLE}`);
       const t0 = performance.now();
       await c.query('BEGIN');
@@ -103,24 +106,29 @@ try {
       await c.query('COMMIT');
       add(`load: ${k}`, performance.now() - t0);
     }
-    for (const [k, read] of Object.entries(READS)) {
-      const t0 = performance.now();
-      const got = await read(c, 'bench');
-      add(`read: ${k}`, performance.now() - t0);
-      if (got.ts.length !== n || got.close[n - 1] !== bars.close[n - 1]) throw new Error(`${k}: read back wrong`);
+    if (Object.keys(READS).some((k) => wanted(`read: ${k}`))) {
+      await c.query(`DROP TABLE IF EXISTS bench; CREATE TABLE bench ${TABLE}`);
+      await copyIn(c, 'COPY bench FROM STDIN (FORMAT binary)', encodeBars(bars));
+      for (const [k, read] of Object.entries(READS).filter(([k]) => wanted(`read: ${k}`))) {
+        const t0 = performance.now();
+        const got = await read(c, 'bench');
+        add(`read: ${k}`, performance.now() - t0);
+        if (got.ts.length !== n || got.close[n - 1] !== bars.close[n - 1]) throw new Error(`${k}: read back wrong`);
+      }
     }
     // The store end to end: upsert into an empty store (versions included), then read it all.
+    if (!STORE_STEPS.some(wanted)) continue;
     await c.query('DROP SCHEMA IF EXISTS bqx CASCADE');
     const store = await openPostgresStore({ url: url.toString() });
     let t0 = performance.now();
     await store.upsertBars('EURUSD', bars, 'bench');
-    add('store: upsertBars into an empty store', performance.now() - t0);
+    add(STORE_STEPS[0], performance.now() - t0);
     t0 = performance.now();
     await store.upsertBars('EURUSD', bars, 'bench');
-    add('store: upsertBars of the same bars again (all unchanged)', performance.now() - t0);
+    add(STORE_STEPS[1], performance.now() - t0);
     t0 = performance.now();
     await store.readBars('EURUSD', -Infinity, Infinity);
-    add('store: readBars of everything', performance.now() - t0);
+    add(STORE_STEPS[2], performance.now() - t0);
     await store.close();
   }
   console.log(`${n.toLocaleString('en-US')} bars (${opts.months} months of EURUSD), median of ${opts.rounds} rounds:`);

@@ -13,6 +13,7 @@ import pg from 'pg';
 import { concatBars } from '../../src/core/types.ts';
 import { DAY_MS, monthEnd, monthOf, monthStart } from '../../src/core/time.ts';
 import { openStore } from '../../src/store/duckdb.ts';
+import { describeDatabase } from '../../src/store/postgres/connect.ts';
 import { migratePostgres, PG_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import { openPostgresStore } from '../../src/store/postgres/store.ts';
 import type { Store } from '../../src/store/types.ts';
@@ -117,11 +118,12 @@ test('query: PostgreSQL values as plain values (integers exact or as strings, ti
     const [row] = await s.query(`SELECT 42::int8 AS i, 9007199254740993::int8 AS big, 7::int4 AS small, 3.25::numeric(10, 2) AS dec,
       123456789012345678901234567890::numeric AS huge, 1.5::float8 AS d, 'NaN'::float8 AS nan, '-0'::float8 AS negzero, 'x' AS str,
       NULL AS nothing, true AS flag, timestamptz '2024-07-01 12:00:00.25+02' AS tz, timestamp '2024-07-01 12:00:00.000123' AS t,
-      date '2024-07-02' AS day, '{"a": [1, 2.5]}'::jsonb AS j`);
+      date '2024-07-02' AS day, '{"a": [1, 2.5]}'::jsonb AS j, timestamp '0044-03-15 12:00:00 BC' AS ides,
+      timestamptz '10000-01-01 00:00:00+00' AS far, 'infinity'::timestamptz AS inf`);
     assert.deepEqual(row, {
       i: 42, big: '9007199254740993', small: 7, dec: 3.25, huge: '123456789012345678901234567890', d: 1.5, nan: NaN, negzero: -0,
       str: 'x', nothing: null, flag: true, tz: Date.UTC(2024, 6, 1, 10, 0, 0, 250), t: Date.UTC(2024, 6, 1, 12) + 0.123,
-      day: Date.UTC(2024, 6, 2), j: { a: [1, 2.5] },
+      day: Date.UTC(2024, 6, 2), j: { a: [1, 2.5] }, ides: Date.UTC(-43, 2, 15, 12), far: Date.UTC(10000, 0, 1), inf: NaN,
     });
     await s.putRun({ id: 'r', startedAt: Date.UTC(2024, 0, 1), finishedAt: null, status: 'done', command: 'x', summary: {} });
     assert.deepEqual(await s.query('SELECT id, started_at FROM runs'), [{ id: 'r', started_at: Date.UTC(2024, 0, 1) }]);
@@ -173,6 +175,18 @@ test('errors name the host and database, never the password', async (t) => {
   } finally {
     await s.close();
   }
+});
+
+test('URL forms: the database as shown has no password; missing parts from PGUSER/PGHOST/PGPORT/PGDATABASE', () => {
+  const env = { PGUSER: 'envuser', PGHOST: 'envhost', PGPORT: '6543', PGDATABASE: 'envdb' };
+  assert.equal(describeDatabase('postgres://bqx:p%40ss%3Aw0rd@db.example:5433/bqx?sslmode=verify-full', {}), 'postgres://bqx@db.example:5433/bqx');
+  assert.equal(describeDatabase('postgresql://u:x@[::1]/d', {}), 'postgres://u@[::1]:5432/d');
+  assert.equal(describeDatabase('postgres:///', env), 'postgres://envuser@envhost:6543/envdb');
+  assert.equal(describeDatabase('postgres://a%20b@h/my%20db', {}), 'postgres://a%20b@h:5432/my%20db');
+  for (const bad of ['mysql://u:topsecret@h/d', 'topsecret', 'postgres://u:topsecret@h:99999/d']) {
+    assert.throws(() => describeDatabase(bad, {}), (e: Error) => /needs a URL postgres:\/\//.test(e.message) && !e.message.includes('topsecret'), bad);
+  }
+  assert.throws(() => describeDatabase('postgres://u:topsecret@h/d?sslmode=maybe', {}), (e: Error) => /unknown sslmode "maybe"/.test(e.message) && !e.message.includes('topsecret'));
 });
 
 /**

@@ -1,12 +1,10 @@
 // The store on real bars: HistData EURUSD February 2017 (../shared/data/real-fx/SOURCES.md §3).
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { allocBars, type Bars } from '../../src/core/types.ts';
 import { HOUR_MS, monthEnd, monthStart } from '../../src/core/time.ts';
-import { openStore } from '../../src/store/duckdb.ts';
-import { assertSameBars, referenceVersion, selectBars } from './store-reference.ts';
+import { assertSameBars, referenceVersion, selectBars, storeTest } from './store-reference.ts';
 
 const DIR = fileURLToPath(new URL('../../../shared/data/real-fx/', import.meta.url));
 const FILE = `${DIR}Kismuz__btgym/DAT_ASCII_EURUSD_M1_201702.csv`;
@@ -24,12 +22,9 @@ function parseHistData(text: string): Bars {
   return b;
 }
 
-test('real EURUSD 2017-02: round trip, SOURCES.md counts (28,779 bars, 20 missing minutes), versions', {
-  skip: existsSync(FILE) ? false : 'needs ../shared/data/real-fx (absent)',
-}, async () => {
+storeTest('real EURUSD 2017-02: round trip, SOURCES.md counts (28,779 bars, 20 missing minutes), versions', async (withStore) => {
   const bars = parseHistData(readFileSync(FILE, 'utf8'));
-  const s = await openStore(':memory:');
-  try {
+  await withStore(async (s) => {
     assert.deepEqual(await s.upsertBars('EURUSD', bars, 'histdata'), { inserted: 28_779, replaced: 0, unchanged: 0 });
     assertSameBars(await s.readBars('EURUSD', -Infinity, Infinity), bars, 'round trip');
     const [sum] = await s.summary();
@@ -46,7 +41,5 @@ test('real EURUSD 2017-02: round trip, SOURCES.md counts (28,779 bars, 20 missin
     const before = Date.UTC(2017, 2, 1, 2);
     const prior = selectBars(bars, (t) => t < before);
     assertSameBars(await s.readBarsBefore('EURUSD', before, 21_600), selectBars(prior, (_, i) => i >= prior.ts.length - 21_600), 'warm-up');
-  } finally {
-    await s.close();
-  }
-});
+  });
+}, { skip: existsSync(FILE) ? false : 'needs ../shared/data/real-fx (absent)' });

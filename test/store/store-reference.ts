@@ -128,9 +128,9 @@ export function withPostgresStore(url: string): WithStore {
  * A contract test of the Store interface, registered once per store: `body` gets the store's
  * withStore. The PostgreSQL one runs in this file's test database and skips visibly without a server.
  */
-export function storeTest(name: string, body: (withStore: WithStore) => Promise<void>): void {
-  test(`${name} [duckdb]`, () => body(withStore));
-  test(`${name} [postgres]`, async (t) => {
+export function storeTest(name: string, body: (withStore: WithStore) => Promise<void>, opts: { skip?: string | false } = {}): void {
+  test(`${name} [duckdb]`, opts, () => body(withStore));
+  test(`${name} [postgres]`, opts, async (t) => {
     const url = await testDatabase();
     if (url === null) t.skip(NO_SERVER);
     else await body(withPostgresStore(url));

@@ -7,7 +7,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 
-export const DEFAULT_POOL = 4;
+const DEFAULT_POOL = 4;
+/** How long opening a connection may take before it fails (an unreachable host otherwise hangs for minutes). */
+const CONNECT_TIMEOUT_MS = 15_000;
 
 export interface PostgresOptions {
   /** postgres://user[:password]@host[:port]/database[?sslmode=…] */
@@ -18,7 +20,7 @@ export interface PostgresOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-export function isPostgresUrl(s: string): boolean {
+function isPostgresUrl(s: string): boolean {
   return /^postgres(ql)?:\/\//i.test(s);
 }
 
@@ -29,12 +31,16 @@ interface Target {
   readonly user: string;
 }
 
-/** libpq's sslmode as pg's ssl setting: require encrypts without checking the certificate, verify-* check it. */
+/**
+ * libpq's sslmode as pg's ssl setting: require encrypts without checking the certificate, verify-ca
+ * checks its chain, verify-full also the host name; allow and prefer connect without TLS (no fallback here).
+ */
 function sslOf(mode: string | null): pg.ClientConfig['ssl'] {
   switch (mode) {
     case null: case 'disable': case 'allow': case 'prefer': return false;
     case 'require': return { rejectUnauthorized: false };
-    case 'verify-ca': case 'verify-full': return true;
+    case 'verify-ca': return { checkServerIdentity: () => undefined };
+    case 'verify-full': return true;
     default: throw new Error(`unknown sslmode ${JSON.stringify(mode)} (disable, require, verify-ca, verify-full)`);
   }
 }
@@ -78,7 +84,7 @@ function splitPgpassLine(line: string): string[] {
  * host:port:database:user:password, `*` matches any value, the first matching line wins; a file that
  * group or others can read is ignored. (pg's own reading of it is deprecated and warns on every use.)
  */
-export function pgpassPassword(t: Target, env: NodeJS.ProcessEnv): string | undefined {
+function pgpassPassword(t: Target, env: NodeJS.ProcessEnv): string | undefined {
   const file = env.PGPASSFILE || join(homedir(), '.pgpass');
   let text: string;
   try {
@@ -119,7 +125,7 @@ function numeric(s: string): number | string {
 const STAMP = /^(\d{4,})-(\d\d)-(\d\d)(?: (\d\d):(\d\d):(\d\d)(\.\d+)?)?(?:([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?)?( BC)?$/;
 
 /** A date, timestamp or timestamptz in PostgreSQL's ISO output as epoch ms (to the microsecond; NaN for ±infinity). */
-export function epochMsOf(s: string): number {
+function epochMsOf(s: string): number {
   const m = STAMP.exec(s);
   if (!m) return NaN;
   const year = m[12] ? 1 - Number(m[1]) : Number(m[1]);
@@ -143,7 +149,7 @@ const types: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-export interface Connected {
+interface Connected {
   readonly pool: pg.Pool;
   /** postgres://user@host:port/database, for messages and records. */
   readonly database: string;
@@ -173,6 +179,8 @@ export async function connectPool(opts: PostgresOptions): Promise<Connected> {
     // A function, so that pg neither keeps the password as a plain property nor reads the password file itself.
     password: async () => password ?? '',
     application_name: 'bqx',
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true, // long-running workers: keep idle connections alive through NAT and load balancers
     options: '-c TimeZone=UTC -c search_path=bqx,public',
   });
   pool.on('error', () => undefined); // an idle connection lost: the next checkout reconnects

@@ -8,7 +8,7 @@ import { PAIR_NAMES } from '../../core/currencies.ts';
 import type { Migration } from '../migrations.ts';
 
 /** The advisory lock key of migrations ('bqx' and 1 in its bytes): held only inside the migrating transaction. */
-export const MIGRATION_LOCK = 0x627178_0001;
+const MIGRATION_LOCK = 0x627178_0001;
 
 /** The bar table of a pair: bqx.m1_{pair}, spelled from the fixed list (the seed's naming). */
 export const barTable = (pair: string) => `bqx.m1_${pair.toLowerCase()}`;

@@ -4,15 +4,18 @@
 export class CallOrder {
   /** Settles when every write called so far has finished. */
   private writes: Promise<unknown> = Promise.resolve();
-  /** Reads called since the last write. */
-  private reads: Promise<unknown>[] = [];
+  /** Reads called since the last write and not finished yet. */
+  private reads = new Set<Promise<unknown>>();
   private closed = false;
 
   /** Runs `fn` after the writes called before it. */
   read<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
     const run = this.writes.then(fn);
-    this.reads.push(run.catch(() => undefined));
+    const settled = run.then(() => undefined, () => undefined);
+    const reads = this.reads;
+    reads.add(settled);
+    void settled.then(() => reads.delete(settled));
     return run;
   }
 
@@ -21,7 +24,7 @@ export class CallOrder {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
     const run = Promise.all([this.writes, ...this.reads]).then(fn);
     this.writes = run.catch(() => undefined);
-    this.reads = [];
+    this.reads = new Set();
     return run;
   }
 

@@ -80,7 +80,6 @@ class PostgresStore implements Store {
     }
   }
 
-  // (ORDER BY of an enum column selected as text names the table's column: a bare name would sort the text.)
   private async rows(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]> {
     try {
       return (await this.pool.query(sql, params as unknown[])).rows;
@@ -110,7 +109,7 @@ class PostgresStore implements Store {
       await c.query('COMMIT');
       return r;
     } catch (e) {
-      await c.query('ROLLBACK');
+      await c.query('ROLLBACK').catch(() => undefined); // (a broken connection: the first error is the one to report)
       throw e;
     }
   }
@@ -153,16 +152,16 @@ class PostgresStore implements Store {
     })));
   }
 
-  private readSelect(table: string, where: string, order: string, limit?: number): Promise<Bars> {
-    return this.order.read(() => this.withClient((c) =>
-      this.copyOut(c, `SELECT ${BAR_COLUMNS_SQL} FROM ${table} WHERE ${where} ORDER BY ${order}${limit === undefined ? '' : ` LIMIT ${limit}`}`)));
+  /** The bars a SELECT of the six bar columns returns, in its order. */
+  private readSelect(select: string): Promise<Bars> {
+    return this.order.read(() => this.withClient((c) => this.copyOut(c, select)));
   }
 
   async readBars(pairName: string, from: number, to: number): Promise<Bars> {
     const table = barTable(pairInfo(pairName).name);
     checkBound('from', from);
     checkBound('to', to);
-    return this.readSelect(table, rangeSql(from, to), 'ts');
+    return this.readSelect(`SELECT ${BAR_COLUMNS_SQL} FROM ${table} WHERE ${rangeSql(from, to)} ORDER BY ts`);
   }
 
   async readBarsBefore(pairName: string, before: number, rows: number): Promise<Bars> {
@@ -170,9 +169,9 @@ class PostgresStore implements Store {
     checkBound('before', before);
     checkRows(rows);
     if (rows === 0) return allocBars(0);
-    // The primary key's index read backwards: the last `rows` bars, then put back in time order.
-    const last = await this.readSelect(table, rangeSql(-Infinity, before), 'ts DESC', rows);
-    return reverseBars(last);
+    // The primary key's index read backwards for the last `rows` bars, put back in time order.
+    return this.readSelect(`SELECT * FROM (SELECT ${BAR_COLUMNS_SQL} FROM ${table} WHERE ${rangeSql(-Infinity, before)}
+      ORDER BY ts DESC LIMIT ${rows}) AS last ORDER BY ts`);
   }
 
   async readBarsAfter(pairName: string, from: number, rows: number): Promise<Bars> {
@@ -180,7 +179,7 @@ class PostgresStore implements Store {
     checkBound('from', from);
     checkRows(rows);
     if (rows === 0) return allocBars(0);
-    return this.readSelect(table, rangeSql(from, Infinity), 'ts', rows);
+    return this.readSelect(`SELECT ${BAR_COLUMNS_SQL} FROM ${table} WHERE ${rangeSql(from, Infinity)} ORDER BY ts LIMIT ${rows}`);
   }
 
   async barVersion(pairName: string, month: MonthKey): Promise<string> {
@@ -190,6 +189,7 @@ class PostgresStore implements Store {
     return r ? (r.version as string) : '';
   }
 
+  // (ORDER BY v.pair sorts by the enum, in canonical pair order: the bare name would sort the text selected as pair.)
   async monthIndex(): Promise<{ pair: string; month: MonthKey; bars: number; version: string }[]> {
     const rows = await this.order.read(() => this.rows('SELECT pair::text AS pair, month, bars, version FROM bqx.bar_versions v ORDER BY v.pair, month'));
     return rows.map((r) => ({ pair: r.pair as string, month: r.month as string, bars: r.bars as number, version: r.version as string }));
@@ -320,17 +320,6 @@ class PostgresStore implements Store {
     if (!(await this.order.close())) return;
     await this.pool.end();
   }
-}
-
-/** `b` in reverse row order, as one block. */
-function reverseBars(b: Bars): Bars {
-  const n = b.ts.length;
-  const out = allocBars(n);
-  for (const [k, col] of Object.entries(b) as [keyof Bars, Float64Array][]) {
-    const dst = out[k];
-    for (let i = 0; i < n; i++) dst[i] = col[n - 1 - i]!;
-  }
-  return out;
 }
 
 /** Opens the store of the database at `opts.url` (schema bqx, migrated to the latest version). */
