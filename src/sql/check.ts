@@ -9,7 +9,7 @@ import type pg from 'pg';
 import { PAIR_NAMES } from '../core/currencies.ts';
 import type { FeatureTable } from '../features/tables.ts';
 import type { Unit } from '../pipeline/units.ts';
-import { barsTable } from '../store/postgres/feature-ddl.ts';
+import { barTable } from '../store/postgres/migrations.ts';
 import { NON_NULL_MIN, volumeFeatures } from '../validate/completeness.ts';
 import { pairsRead } from '../validate/reads.ts';
 import { summarise } from '../validate/report.ts';
@@ -44,8 +44,8 @@ export async function runSqlValidation(pool: pg.Pool, units: readonly Unit[], ta
     parts = (await db.query<PartitionRow>(`SELECT tbl, pair, month, bars::float8, stored::float8, unmatched::float8, duplicates::float8 FROM pg_temp.${PARTITION_CHECKS}`)).rows;
     feats = (await db.query<FeatureRow>(`SELECT tbl, pair, feature, considered::float8, nulls::float8, edge_nulls::float8, infinite::float8, out_of_range::float8 FROM pg_temp.${FEATURE_CHECKS} ORDER BY pair`)).rows;
     for (const pair of PAIR_NAMES) {
-      if ((await db.query('SELECT to_regclass($1) AS t', [barsTable(pair)])).rows[0].t === null) continue;
-      const { bars, silent: quiet } = (await db.query(`SELECT count(*)::float8 AS bars, bool_and(volume = 0) AS silent FROM ${barsTable(pair)}`)).rows[0];
+      if ((await db.query('SELECT to_regclass($1) AS t', [barTable(pair)])).rows[0].t === null) continue;
+      const { bars, silent: quiet } = (await db.query(`SELECT count(*)::float8 AS bars, bool_and(volume = 0) AS silent FROM ${barTable(pair)}`)).rows[0];
       if (bars > 0) loaded.add(pair);
       if (quiet) silent.add(pair);
     }
