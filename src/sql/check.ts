@@ -9,7 +9,7 @@ import type pg from 'pg';
 import { PAIR_NAMES } from '../core/currencies.ts';
 import type { FeatureTable } from '../features/tables.ts';
 import type { Unit } from '../pipeline/units.ts';
-import { barsTable } from '../store/postgres/feature-ddl.ts';
+import { barTable } from '../store/postgres/migrations.ts';
 import { NON_NULL_MIN, volumeFeatures } from '../validate/completeness.ts';
 import { pairsRead } from '../validate/reads.ts';
 import { summarise } from '../validate/report.ts';
@@ -29,8 +29,9 @@ export interface SqlValidation {
   readonly ms: number;
 }
 
-interface PartitionRow { tbl: string; pair: string; month: string; bars: string; stored: string; unmatched: string; duplicates: string }
-interface FeatureRow { tbl: string; pair: string; feature: string; considered: string; nulls: string; edge_nulls: string; infinite: string; out_of_range: string }
+// Counts read as float8: a number whatever the pool's type parsers (bigint would come as text or BigInt).
+interface PartitionRow { tbl: string; pair: string; month: string; bars: number; stored: number; unmatched: number; duplicates: number }
+interface FeatureRow { tbl: string; pair: string; feature: string; considered: number; nulls: number; edge_nulls: number; infinite: number; out_of_range: number }
 
 export async function runSqlValidation(pool: pg.Pool, units: readonly Unit[], tables: readonly FeatureTable[]): Promise<SqlValidation> {
   const t0 = performance.now();
@@ -40,12 +41,13 @@ export async function runSqlValidation(pool: pg.Pool, units: readonly Unit[], ta
   const loaded = new Set<string>();
   try {
     await db.query(validationSql(tables));
-    parts = (await db.query<PartitionRow>(`SELECT * FROM pg_temp.${PARTITION_CHECKS}`)).rows;
-    feats = (await db.query<FeatureRow>(`SELECT * FROM pg_temp.${FEATURE_CHECKS} ORDER BY pair`)).rows;
+    parts = (await db.query<PartitionRow>(`SELECT tbl, pair, month, bars::float8, stored::float8, unmatched::float8, duplicates::float8 FROM pg_temp.${PARTITION_CHECKS}`)).rows;
+    feats = (await db.query<FeatureRow>(`SELECT tbl, pair, feature, considered::float8, nulls::float8, edge_nulls::float8, infinite::float8, out_of_range::float8 FROM pg_temp.${FEATURE_CHECKS} ORDER BY pair`)).rows;
     for (const pair of PAIR_NAMES) {
-      if ((await db.query('SELECT to_regclass($1) AS t', [barsTable(pair)])).rows[0].t === null) continue;
-      loaded.add(pair);
-      if ((await db.query(`SELECT bool_and(volume = 0) AS silent FROM ${barsTable(pair)}`)).rows[0].silent) silent.add(pair);
+      if ((await db.query('SELECT to_regclass($1) AS t', [barTable(pair)])).rows[0].t === null) continue;
+      const { bars, silent: quiet } = (await db.query(`SELECT count(*)::float8 AS bars, bool_and(volume = 0) AS silent FROM ${barTable(pair)}`)).rows[0];
+      if (bars > 0) loaded.add(pair);
+      if (quiet) silent.add(pair);
     }
   } finally {
     db.release();
@@ -61,12 +63,12 @@ export async function runSqlValidation(pool: pg.Pool, units: readonly Unit[], ta
     if (!unit) continue;
     const key = `${unit}|${r.pair}|${r.month}`;
     const p = byPartition.get(key) ?? { rows: true, ts: true, stored: true, where: { unit, pair: r.pair, month: r.month }, message: '' };
-    if (r.stored !== r.bars || r.unmatched !== '0') {
+    if (r.stored !== r.bars || r.unmatched !== 0) {
       p.rows = false;
       p.message ||= `${unit} ${r.pair} ${r.month}: bqx.${r.tbl}_${r.pair.toLowerCase()} holds ${r.stored} rows for ${r.bars} bars, ${r.unmatched} timestamps not in both`;
     }
-    if (r.duplicates !== '0') p.ts = false;
-    if (r.stored === '0') p.stored = false;
+    if (r.duplicates !== 0) p.ts = false;
+    if (r.stored === 0) p.stored = false;
     byPartition.set(key, p);
   }
   for (const p of byPartition.values()) {
@@ -81,18 +83,18 @@ export async function runSqlValidation(pool: pg.Pool, units: readonly Unit[], ta
     const unit = unitOf.get(r.feature);
     if (!unit) continue;
     const where = { unit: unit.name, pair: r.pair };
-    const eligible = Number(r.considered) - Number(r.edge_nulls);
-    const frac = eligible === 0 ? null : (eligible - Number(r.nulls)) / eligible;
+    const eligible = r.considered - r.edge_nulls;
+    const frac = eligible === 0 ? null : (eligible - r.nulls) / eligible;
     const pct = frac === null ? 'no rows after the burn-in' : `${(100 * frac).toFixed(2)} % non-null after the burn-in`;
-    infinite.set(r.feature, (infinite.get(r.feature) ?? 0) + Number(r.infinite));
-    outside.set(r.feature, (outside.get(r.feature) ?? 0) + Number(r.out_of_range));
+    infinite.set(r.feature, (infinite.get(r.feature) ?? 0) + r.infinite);
+    outside.set(r.feature, (outside.get(r.feature) ?? 0) + r.out_of_range);
     if (!nonNull.has(r.feature)) nonNull.set(r.feature, null);
     const short = frac !== null && frac < NON_NULL_MIN;
     const absent = unit.kind === 'month' ? pairsRead(r.feature, r.pair).filter((p) => !loaded.has(p)) : [];
     const reason = volume.has(r.feature) && silent.has(r.pair) ? 'the source has no volume (every bar has volume 0)'
       : short && absent.length > 0 ? `reads pairs without bars: ${absent.join(' ')}` : null;
     if (reason) { tally.feature('non_null', r.feature, 'unavailable', { ...where, message: `${r.feature} ${r.pair}: unavailable: ${reason} (${pct})` }); continue; }
-    if (r.edge_nulls !== '0') tally.feature('non_null', r.feature, 'info', { ...where, message: `${r.feature} ${r.pair}: ${r.edge_nulls} NULL rows at the end of the data, expected` });
+    if (r.edge_nulls !== 0) tally.feature('non_null', r.feature, 'info', { ...where, message: `${r.feature} ${r.pair}: ${r.edge_nulls} NULL rows at the end of the data, expected` });
     if (frac === null) continue;
     const worst = nonNull.get(r.feature);
     nonNull.set(r.feature, worst === null || worst === undefined ? frac : Math.min(worst, frac));

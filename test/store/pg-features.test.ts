@@ -20,6 +20,7 @@ import { tablesOfUnit, syncFeatures } from '../../src/store/postgres/feature-syn
 import type { ManifestRecord } from '../../src/store/types.ts';
 import { rng } from '../helpers/rng.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { NO_SERVER } from '../helpers/postgres.ts';
 import { freshDatabase } from './pg-features-db.ts';
 
 const reg = registry();
@@ -62,8 +63,8 @@ test('a group over the limits is split in catalog order', () => {
   assert.equal(Math.max(...featureTables(reg, { columns: 1_600, rowBytes: 200 }).map((t) => t.columns.length)), 20);
 });
 
-const db = await freshDatabase('bqx_pgfeat');
-const noServer = db ? false : 'no PostgreSQL server at 127.0.0.1:5432';
+const db = await freshDatabase();
+const noServer = db ? false : NO_SERVER;
 
 /** The IEEE 754 bits of a double as PostgreSQL's float8send prints them (hex, big-endian). */
 function bits(x: number): string {

@@ -1,18 +1,21 @@
 // bqx validate: stage 2.6 on demand — the temporal-causality battery for every feature, completeness and
-// quality of the stored outputs; writes <data-dir>/reports/<run>/validation.{json,md}; exit 1 on failure.
+// quality of the stored outputs; writes <data-dir>/reports/<run>/validation.{json,md}; with a database,
+// also loads its feature tables and runs the generated validation SQL on them; exit 1 on failure.
 import { parseInstant } from '../../core/time.ts';
 import { registry } from '../../features/registry.ts';
 import { featureTables } from '../../features/tables.ts';
 import { STAGES } from '../../features/types.ts';
 import { buildUnits } from '../../pipeline/units.ts';
-import { runSqlValidation } from '../../sql/check.ts';
-import { featurePool, redactUrl } from '../../store/postgres/feature-pool.ts';
-import { tablesOfUnit } from '../../store/postgres/feature-sync.ts';
+import { runSqlValidation, type SqlValidation } from '../../sql/check.ts';
+import { connectPool } from '../../store/postgres/connect.ts';
+import { syncFeatures, tablesOfUnit, type SyncReport } from '../../store/postgres/feature-sync.ts';
+import type { ManifestRecord } from '../../store/types.ts';
+import type { Config } from '../../core/config.ts';
 import { DEFAULT_BATTERY } from '../../validate/causality.ts';
 import { DEFAULT_BUDGET, validate, type ValidationReport } from '../../validate/index.ts';
 import { reportDir } from '../../validate/report.ts';
 import { bool, int, str, UsageError, type CommandSpec, type ParsedArgs } from '../args.ts';
-import { configFrom, withStore } from '../context.ts';
+import { configFrom, storeLocation, withStore } from '../context.ts';
 import { fmtDuration, printJson, table } from '../output.ts';
 import { runSelection } from './run.ts';
 
@@ -38,29 +41,31 @@ function printReport(r: ValidationReport, dir: string): void {
 }
 
 /**
- * --db: runs the generated validation SQL on the feature tables of the --stages (every pair and month
- * with bars) and prints its summary like the embedded one.
+ * With a database (--db / BQX_DATABASE_URL): loads the feature tables of the --stages from the lake
+ * (only partitions whose data version changed), then runs the generated validation SQL on them, every
+ * pair and month with bars (sql/check.ts: the embedded validator's completeness and quality rules).
  */
-async function validateDb(url: string, stages: readonly string[] | undefined, json: boolean): Promise<number> {
-  const pool = featurePool(url);
+async function validateTables(cfg: Config, stages: readonly string[] | undefined, manifests: readonly ManifestRecord[]): Promise<{ load: SyncReport; sql: SqlValidation }> {
+  const { pool } = await connectPool({ url: cfg.databaseUrl, pool: cfg.dbPool });
   try {
     const reg = registry();
     const units = buildUnits(reg).filter((u) => !stages || stages.includes(u.stage));
-    const tables = featureTables(reg);
-    const r = await runSqlValidation(pool, units, units.flatMap((u) => tablesOfUnit(u, tables)));
-    const failures = r.findings.filter((f) => f.outcome === 'fail');
-    if (json) printJson({ db: redactUrl(url), passed: r.passed, ms: Math.round(r.ms), summary: r.summary, failures });
-    else {
-      console.log(table(['group', 'check', 'status', 'checked', 'failed', 'unavailable', 'info'],
-        r.summary.map((s) => [s.group, s.check, s.status, s.checked, s.failed, s.unavailable, s.info])));
-      for (const f of failures.slice(0, 10)) console.log(`FAIL ${f.check}: ${f.message}`);
-      if (failures.length > 10) console.log(`… ${failures.length - 10} more failures`);
-      console.log(`SQL validation of ${redactUrl(url)} in ${fmtDuration(r.ms)}: ${r.passed ? 'passed' : 'FAILED'}`);
-    }
-    return r.passed ? 0 : 1;
+    const tables = units.flatMap((u) => tablesOfUnit(u, featureTables(reg)));
+    const load = await syncFeatures({ pool, dataDir: cfg.dataDir, units, tables, manifests });
+    return { load, sql: await runSqlValidation(pool, units, tables) };
   } finally {
     await pool.end();
   }
+}
+
+function printTables(t: { load: SyncReport; sql: SqlValidation }, database: string): void {
+  console.log(`\nPostgreSQL feature tables (${database}): ${t.load.loaded} partitions loaded, ${t.load.upToDate} up to date; SQL validation:`);
+  console.log(table(['group', 'check', 'status', 'checked', 'failed', 'unavailable', 'info'],
+    t.sql.summary.map((s) => [s.group, s.check, s.status, s.checked, s.failed, s.unavailable, s.info])));
+  const failures = t.sql.findings.filter((f) => f.outcome === 'fail');
+  for (const f of failures.slice(0, 10)) console.log(`FAIL ${f.check}: ${f.message}`);
+  if (failures.length > 10) console.log(`… ${failures.length - 10} more failures`);
+  console.log(`SQL validation in ${fmtDuration(t.sql.ms)}: ${t.sql.passed ? 'passed' : 'FAILED'}`);
 }
 
 export const validateCmd: CommandSpec = {
@@ -68,7 +73,10 @@ export const validateCmd: CommandSpec = {
   summary: 'Validate the computed data set: temporal causality of every feature (truncation, future perturbation, warm-up doubling, partition boundary, cross-pair alignment, model fits), completeness and quality. Exit code 1 when a check fails.',
   details: `Targets read the future as declared: they are reported as targets, not failures. The battery recomputes
 every unit on at least one partition (K cut points each) and on more while it stays within --budget × the
-compute time of the partitions in scope. Reports: <data-dir>/reports/<run>/validation.json and validation.md.`,
+compute time of the partitions in scope. Reports: <data-dir>/reports/<run>/validation.json and validation.md.
+With --db (or BQX_DATABASE_URL) the feature tables of the stages are then loaded from the lake where their
+data version changed and checked by the generated SQL (bqx sql validation): rows vs bars per partition,
+partition completeness, timestamps, NULLs after the burn-in, ±Infinity, declared ranges.`,
   options: {
     stages: { type: 'string', description: `stages to validate, comma-separated (${STAGES.join(', ')})`, default: 'all', valueName: 'LIST' },
     pairs: { type: 'string', description: 'pairs, comma-separated', default: 'all loaded', valueName: 'LIST' },
@@ -79,11 +87,8 @@ compute time of the partitions in scope. Reports: <data-dir>/reports/<run>/valid
     'max-partitions': { type: 'string', description: 'at most N partitions per stage unit', default: 'no limit', valueName: 'N' },
     run: { type: 'string', description: 'attach the report to this run id (its record gets the validation summary)', default: 'a new id', valueName: 'ID' },
     quiet: { type: 'boolean', description: 'no progress output' },
-    db: { type: 'string', description: 'validate the PostgreSQL feature tables of --stages instead, every pair and month with bars (bqx sql validation: completeness and quality; load them with bqx sql load)', valueName: 'URL' },
   },
   async run(args) {
-    const url = str(args, 'db');
-    if (url !== undefined) return validateDb(url, runSelection(args).stages, bool(args, 'json'));
     const cfg = configFrom(args);
     const json = bool(args, 'json');
     const sel = runSelection(args); // bad --stages/--pairs/--months values are usage errors
@@ -93,13 +98,20 @@ compute time of the partitions in scope. Reports: <data-dir>/reports/<run>/valid
       dataDir: cfg.dataDir, baselineTs: parseInstant(cfg.baseline), runId: str(args, 'run'), stages: sel.stages, pairs: sel.pairs, months: sel.months,
       k: int(args, 'k', 1), seed: int(args, 'seed'), budget: fraction(args, 'budget'), maxPartitions: int(args, 'max-partitions', 1),
     };
-    const report = await withStore(cfg, (store) => validate(store, opts,
-      progress ? (p) => process.stderr.write(`\r\x1b[2K${p.phase} ${p.done}/${p.total} ${p.message}`) : undefined));
+    const { report, tables } = await withStore(cfg, async (store) => {
+      const report = await validate(store, opts,
+        progress ? (p) => process.stderr.write(`\r\x1b[2K${p.phase} ${p.done}/${p.total} ${p.message}`) : undefined);
+      return { report, tables: cfg.databaseUrl === '' ? null : await validateTables(cfg, sel.stages, await store.getManifests()) };
+    });
     if (progress) process.stderr.write('\r\x1b[2K');
     const dir = reportDir(cfg.dataDir, report.runId);
+    const sql = tables && { load: tables.load, passed: tables.sql.passed, summary: tables.sql.summary, failures: tables.sql.findings.filter((f) => f.outcome === 'fail') };
     if (json) printJson({ runId: report.runId, passed: report.passed, report: `${dir}/validation.json`, timing: report.timing, summary: report.summary,
-      failures: report.findings.filter((f) => f.outcome === 'fail') });
-    else printReport(report, dir);
-    return report.passed ? 0 : 1;
+      failures: report.findings.filter((f) => f.outcome === 'fail'), ...(sql ? { sql } : {}) });
+    else {
+      printReport(report, dir);
+      if (tables) printTables(tables, storeLocation(cfg));
+    }
+    return report.passed && (tables?.sql.passed ?? true) ? 0 : 1;
   },
 };

@@ -30,8 +30,6 @@ const monthSuffix = (month: string) => {
 export const featureTable = (table: string, pair: string) => `${SCHEMA}.${ident(`${table}_${pairSuffix(pair)}`)}`;
 /** bqx.{table}_{pair}_{YYYY_MM}, quoted. */
 export const featurePartition = (table: string, pair: string, month: string) => `${SCHEMA}.${ident(`${table}_${pairSuffix(pair)}_${monthSuffix(month)}`)}`;
-/** The bars of a pair, bqx.m1_{pair} (the PostgreSQL store's table: ts timestamptz, open, high, low, close, volume float8). */
-export const barsTable = (pair: string) => `${SCHEMA}.${ident(`m1_${pairSuffix(pair)}`)}`;
 
 /** A month's bounds as timestamptz literals. */
 export function monthBounds(month: string): [string, string] {

@@ -25,13 +25,25 @@ export interface PartitionData {
 
 export interface LoadResult { readonly rows: number; readonly bytes: number; readonly ms: number }
 
-/** Creates the schema, bqx.feature_loads, and the tables and month partitions (idempotent). */
-export async function ensureFeatureTables(db: pg.ClientBase, tables: readonly FeatureTable[], pair: string, month: string): Promise<void> {
-  await db.query(FEATURE_LOADS_SQL);
-  for (const t of tables) {
-    await db.query(createTableSql(t, pair));
-    await db.query(createPartitionSql(t.name, pair, month));
+/** Advisory lock of the feature tables' DDL ('bqx' and 2): CREATE … IF NOT EXISTS races between processes. */
+const DDL_LOCK = 0x627178_0002;
+
+/** Runs DDL statements in one transaction under the DDL lock (idempotent statements, safe between processes). */
+export async function runDdl(db: pg.ClientBase, statements: readonly string[]): Promise<void> {
+  await db.query('BEGIN');
+  try {
+    await db.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
+    for (const sql of statements) await db.query(sql);
+    await db.query('COMMIT');
+  } catch (e) {
+    await db.query('ROLLBACK');
+    throw e;
   }
+}
+
+/** Creates the schema, bqx.feature_loads, and the tables and month partitions. */
+export function ensureFeatureTables(db: pg.ClientBase, tables: readonly FeatureTable[], pair: string, month: string): Promise<void> {
+  return runDdl(db, [FEATURE_LOADS_SQL, ...tables.flatMap((t) => [createTableSql(t, pair), createPartitionSql(t.name, pair, month)])]);
 }
 
 /**

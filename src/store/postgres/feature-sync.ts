@@ -11,7 +11,7 @@ import { partitionPath } from '../../pipeline/lake.ts';
 import type { Unit } from '../../pipeline/units.ts';
 import type { ManifestRecord } from '../types.ts';
 import { FEATURE_LOADS_SQL } from './feature-ddl.ts';
-import { loadPartition, type LoadResult } from './feature-load.ts';
+import { loadPartition, runDdl, type LoadResult } from './feature-load.ts';
 
 export interface SyncInput {
   readonly pool: pg.Pool;
@@ -37,7 +37,12 @@ export function tablesOfUnit(unit: Unit, tables: readonly FeatureTable[]): Featu
 
 export async function syncFeatures(input: SyncInput): Promise<SyncReport> {
   const t0 = performance.now();
-  await input.pool.query(FEATURE_LOADS_SQL);
+  const db = await input.pool.connect();
+  try {
+    await runDdl(db, [FEATURE_LOADS_SQL]);
+  } finally {
+    db.release();
+  }
   const loadedRows = (await input.pool.query<{ unit: string; pair: string; month: string; data_version: string }>(
     'SELECT unit, pair, month, data_version FROM bqx.feature_loads')).rows;
   const loaded = new Map(loadedRows.map((r) => [`${r.unit}|${r.pair}|${r.month}`, r.data_version]));
