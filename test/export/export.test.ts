@@ -11,7 +11,7 @@ import { DeleteObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, Pu
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { registry } from '../../src/features/registry.ts';
 import { readParquetFile } from '../../src/io/parquet.ts';
-import { exportDataSet, ExportRefused } from '../../src/pipeline/export.ts';
+import { exportDataSet, ExportRefused } from '../../src/export/index.ts';
 import { buildUnits } from '../../src/pipeline/units.ts';
 import { openStore } from '../../src/store/duckdb.ts';
 import { bqx } from '../helpers/cli.ts';

@@ -6,7 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import { addMonths, monthOf, monthRange, parseInstant, WEEK_MS, type MonthKey } from '../../core/time.ts';
 import { fmtBytes, sameFileSystem } from '../../core/disk.ts';
 import { registry, isImplemented } from '../../features/registry.ts';
-import { exportDataSet } from '../../pipeline/export.ts';
+import { exportDataSet } from '../../export/index.ts';
 import { trackerOf } from '../tracking.ts';
 import { assertDiskFits, exportFootprint, footprint, runFootprint, startFootprint, type Footprint } from '../../pipeline/footprint.ts';
 import { buildUnits } from '../../pipeline/units.ts';
