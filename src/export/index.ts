@@ -11,7 +11,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { sha256 } from '../core/hash.ts';
 import { isoMinute } from '../core/time.ts';
 import { registry } from '../features/registry.ts';
-import { hashFile, openObjectStore, type ObjectStore, type S3Options } from '../io/objectstore/index.ts';
+import { hashFile, LocalObjectStore, openObjectStore, type ObjectStore, type S3Options } from '../io/objectstore/index.ts';
 import type { Store } from '../store/types.ts';
 import { validationGate } from '../validate/index.ts';
 import { partitionPath } from '../pipeline/lake.ts';
@@ -133,12 +133,16 @@ export async function exportDataSet(store: Store, opts: ExportOptions): Promise<
         skipped++; finished++; progress();
         return prev;
       }
-      const local = join(staging, spec.key);
-      const span = await writeFile(con, spec, local, { float32, compression });
-      const digest = await hashFile(local);
-      await send(spec.key, local, digest);
-      rmSync(local, { force: true });
-      return fileEntry(spec, units.map((u) => u.name), span, digest, source);
+      // A local destination stages the file beside its object (put renames it into place); S3 stages it in the data directory.
+      const local = objects instanceof LocalObjectStore ? objects.stagingPath(spec.key) : join(staging, spec.key);
+      try {
+        const span = await writeFile(con, spec, local, { float32, compression });
+        const digest = await hashFile(local);
+        await send(spec.key, local, digest);
+        return fileEntry(spec, units.map((u) => u.name), span, digest, source);
+      } finally {
+        rmSync(local, { force: true }); // when it was not moved into place
+      }
     });
     const extraObjects: ExportedObject[] = [];
     for (const e of [...extras, { key: 'catalog.json', bytes: new TextEncoder().encode(catalogJson(reg, units, layout, specs, float32)) }]) {
