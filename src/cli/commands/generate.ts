@@ -12,7 +12,7 @@ import { assertDiskFits, generateFootprint } from '../../pipeline/footprint.ts';
 
 export interface GenerateResult { pairs: number; months: number; bars: number; wallMs: number; seed: number }
 
-export async function generateInto(store: Store, opts: { pairs: readonly string[]; from: number; months: number; seed: number },
+export async function generateInto(store: Store, opts: { pairs: readonly string[]; from: number; months: number; to?: number; seed: number },
   onMonth?: (month: string, bars: number) => void): Promise<GenerateResult> {
   const t0 = Date.now();
   let total = 0;

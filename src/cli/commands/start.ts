@@ -3,7 +3,7 @@
 // what to do next.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { addMonths, monthOf, monthRange, parseInstant, WEEK_MS, type MonthKey } from '../../core/time.ts';
+import { addMonths, DAY_MS, isoMinute, monthOf, monthRange, parseInstant, WEEK_MS, type MonthKey } from '../../core/time.ts';
 import { fmtBytes, sameFileSystem } from '../../core/disk.ts';
 import { registry, isImplemented } from '../../features/registry.ts';
 import { exportDataSet } from '../../export/index.ts';
@@ -39,23 +39,39 @@ function warmupMonths(cfg: Config): MonthKey[] {
   return (JSON.parse(readFileSync(demoFile(cfg), 'utf8')) as { warmupMonths?: MonthKey[] }).warmupMonths ?? [];
 }
 
-/** The demo's span: `months` months from `from`, generated from `warmupWeeks()` weeks earlier. */
-export function demoSpan(from: number, months: number) {
+/** Days of its first month the demo generates and runs by default: one trading week keeps `npm start` near 2 minutes. */
+export const DEMO_DAYS = 7;
+
+/**
+ * The demo's span: from `from`, either `days` days (> 0; the last month partial) or `months` whole months,
+ * generated from `warmupWeeks()` weeks earlier.
+ */
+export function demoSpan(from: number, months: number, days = 0) {
   const genFrom = from - warmupWeeks() * WEEK_MS;
-  const runMonths = monthRange(monthOf(from), addMonths(monthOf(from), months - 1));
-  const generatedMonths = monthRange(monthOf(genFrom), runMonths.at(-1)!);
-  return { genFrom, runMonths, generatedMonths, warmupMonths: generatedMonths.filter((m) => !runMonths.includes(m)) };
+  const to = days > 0 ? from + days * DAY_MS : undefined;
+  const last = to === undefined ? addMonths(monthOf(from), months - 1) : monthOf(to - 1);
+  const runMonths = monthRange(monthOf(from), last);
+  const generatedMonths = monthRange(monthOf(genFrom), last);
+  return { genFrom, to, runMonths, generatedMonths, warmupMonths: generatedMonths.filter((m) => !runMonths.includes(m)) };
+}
+
+/** --generate-days when given; else whole months when more than one is asked for (flag or config), else DEMO_DAYS. */
+function demoDays(args: ParsedArgs, cfg: Config): number {
+  const days = int(args, 'generate-days');
+  if (days !== undefined) return days;
+  return args.values['generate-months'] !== undefined || cfg.generateMonths > 1 ? 0 : DEMO_DAYS;
 }
 
 export const start: CommandSpec = {
   name: 'start',
-  summary: 'The main job: generate a synthetic market if the store is empty (config generateMonths months of all 28 pairs, after the weeks of warm-up the stages need), run every implemented stage, validate (stage 2.6), export the wide Parquet data set, and print what was made and what to do next. Refuses up front when the data would not fit the disk.',
+  summary: 'The main job: generate a synthetic market if the store is empty (all 28 pairs from config generateFrom: its first week, or --generate-months N whole months, after the weeks of warm-up the stages need), run every implemented stage, validate (stage 2.6), export the wide Parquet data set, and print what was made and what to do next. Refuses up front when the data would not fit the disk.',
   options: {
     ...RUN_OPTIONS,
     months: { ...RUN_OPTIONS.months, default: 'every month with bars except the warm-up month start generated (data-dir/demo.json)' },
     force: { type: 'boolean', description: 'recompute partitions even when they are up to date; with --skip-validation, also export data that no validation covers (marked unvalidated)' },
     'skip-validation': { type: 'boolean', description: 'do not validate after computing; the export then happens only when the latest validation still covers the data, or with --force (marked unvalidated)' },
-    'generate-months': { type: 'string', description: 'months to generate when the store is empty', default: '1 (config generateMonths)', valueName: 'N' },
+    'generate-months': { type: 'string', description: 'whole months to generate when the store is empty', default: '1 (config generateMonths)', valueName: 'N' },
+    'generate-days': { type: 'string', description: `days of the first month to generate when the store is empty (the demo's span; 0 = whole months)`, default: `${DEMO_DAYS}; whole months with --generate-months N or config generateMonths > 1`, valueName: 'N' },
   },
   async run(args) {
     const t0 = Date.now();
@@ -67,13 +83,15 @@ export const start: CommandSpec = {
     let generated = null;
     if (empty) {
       const opts = generateOptions(cfg, { months: int(args, 'generate-months', 1) });
-      const span = demoSpan(opts.from, opts.months);
-      const gen = { ...opts, from: span.genFrom, months: span.generatedMonths.length };
+      const days = demoDays(args, cfg);
+      const span = demoSpan(opts.from, opts.months, days);
+      const gen = { ...opts, from: span.genFrom, months: span.generatedMonths.length, ...(span.to === undefined ? {} : { to: span.to }) };
       const months = runSelection(args).months ?? span.runMonths;
       diskCheck(cfg, out, startFootprint(gen, months), 'start');
-      say(`store ${storePath(cfg)} is empty: generating ${opts.months} month${opts.months === 1 ? '' : 's'} of ${opts.pairs.length} pairs after ${warmupWeeks()} weeks of warm-up (seed ${opts.seed})`);
+      const what = days > 0 ? `${days} day${days === 1 ? '' : 's'} from ${isoMinute(opts.from).slice(0, 10)}` : `${opts.months} month${opts.months === 1 ? '' : 's'}`;
+      say(`store ${storePath(cfg)} is empty: generating ${what} of ${opts.pairs.length} pairs after ${warmupWeeks()} weeks of warm-up (seed ${opts.seed})`);
       generated = await withStore(cfg, (store) => generateInto(store, gen, (m, n) => say(`  ${m}: ${fmtNumber(n)} bars`)));
-      writeFileSync(demoFile(cfg), JSON.stringify({ generated: { ...gen, from: new Date(gen.from).toISOString() }, warmupMonths: span.warmupMonths }, null, 2) + '\n');
+      writeFileSync(demoFile(cfg), JSON.stringify({ generated: { ...gen, from: new Date(gen.from).toISOString(), ...(span.to === undefined ? {} : { to: new Date(span.to).toISOString() }) }, warmupMonths: span.warmupMonths }, null, 2) + '\n');
     }
     const months = await withStore(cfg, async (store) => {
       const all = [...new Set((await store.monthIndex()).map((r) => r.month))].sort();
@@ -111,7 +129,7 @@ export const start: CommandSpec = {
     const implemented = reg.all.filter((f) => isImplemented(reg.familyOf.get(f.name)!));
     const wallMs = Date.now() - t0;
     const summary = {
-      store: storePath(cfg), generated, run: r.runId, months, partitions: r.units.reduce((n, u) => n + u.total, 0), computed: r.units.reduce((n, u) => n + u.done, 0),
+      store: storePath(cfg), generated, run: r.runId, months, span: dataSpan(ex.files), partitions: r.units.reduce((n, u) => n + u.total, 0), computed: r.units.reduce((n, u) => n + u.done, 0),
       validated: gate.ok, validationReport: gate.report ? join(reportDir(cfg.dataDir, gate.report.runId), 'validation.md') : null,
       rows: ex.rows, bytes: ex.bytes, features: implemented.filter((f) => f.role === 'feature').length, targets: implemented.filter((f) => f.role === 'target').length,
       catalogFeatures: reg.features.length, wallMs, rowsPerSecond: Math.round(ex.rows / (wallMs / 1000)), output: out, files: ex.files.length,
@@ -131,8 +149,14 @@ function diskCheck(cfg: Config, out: string, fp: Footprint, what: string): void 
   assertDiskFits(part(true), out, `${what} (export)`, reduce);
 }
 
+/** The first and last exported bar: the demo's month may be partial. */
+function dataSpan(files: readonly { from: string; to: string }[]): string {
+  const from = files.map((f) => f.from).sort()[0], to = files.map((f) => f.to).sort().at(-1);
+  return `${from} – ${to}`;
+}
+
 /** What was made, then what a user does next (each with the exact command). */
-function printSummary(s: { store: string; months: string[]; partitions: number; computed: number; validated: boolean; validationReport: string | null; rows: number; bytes: number;
+function printSummary(s: { store: string; months: string[]; span: string; partitions: number; computed: number; validated: boolean; validationReport: string | null; rows: number; bytes: number;
   features: number; catalogFeatures: number; targets: number; wallMs: number; output: string; files: number }, args: ParsedArgs): void {
   const glob = `${relative(process.cwd(), s.output) || '.'}/features/*/*/*.parquet`;
   const block = (title: string, rows: [string, string][]) => {
@@ -141,7 +165,7 @@ function printSummary(s: { store: string; months: string[]; partitions: number; 
   };
   console.log('\n' + block('Made', [
     ['store', `${s.store} (bars, manifests, runs)`],
-    ['months', s.months.join(', ')],
+    ['months', `${s.months.join(', ')} (bars ${s.span})`],
     ['partitions', `${fmtNumber(s.partitions)} (stage × pair × month), ${fmtNumber(s.computed)} computed now`],
     ['validation', s.validated ? `passed — ${s.validationReport}` : bool(args, 'skip-validation') ? 'skipped: exported UNVALIDATED (--force)' : 'not covering this data: exported UNVALIDATED'],
     ['export', `${s.output} (${fmtNumber(s.files)} Parquet files, ${fmtBytes(s.bytes)}, manifest.json, catalog.json)`],
