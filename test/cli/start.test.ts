@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DEMO_DAYS, demoSpan, warmupWeeks } from '../../src/cli/commands/start.ts';
+import { DEMO_DAYS, demoSpan, warmupWeeks } from '../../src/job/demo.ts';
 import { generateMonths } from '../../src/io/synthetic.ts';
 import { openStore } from '../../src/store/duckdb.ts';
 import { syntheticMonthIndex } from '../../src/pipeline/footprint.ts';
