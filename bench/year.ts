@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/core/config.ts';
 import { parseInstant } from '../src/core/time.ts';
 import { ingestPaths } from '../src/io/ingest/index.ts';
-import { exportDataSet } from '../src/pipeline/export.ts';
+import { exportDataSet } from '../src/export/index.ts';
 import { runPipeline, type UnitSummary } from '../src/pipeline/run.ts';
 import { openStore } from '../src/store/duckdb.ts';
 import { validate } from '../src/validate/index.ts';

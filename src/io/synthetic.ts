@@ -17,6 +17,8 @@ export interface GenerateOptions {
   readonly from?: number;
   /** Calendar months to generate, counting the month of `from`. */
   readonly months: number;
+  /** End (epoch ms, exclusive): the last month stops here when earlier than its end (a partial month). */
+  readonly to?: number;
   /** Non-negative integer seed. */
   readonly seed: number;
 }
@@ -34,7 +36,7 @@ export function* generateMonths(opts: GenerateOptions): Generator<MarketMonth> {
   const first = monthOf(sim.time);
   for (let k = 0; k < opts.months; k++) {
     const month = addMonths(first, k);
-    yield { month, bars: sim.advance(monthEnd(month)) };
+    yield { month, bars: sim.advance(opts.to === undefined ? monthEnd(month) : Math.min(monthEnd(month), opts.to)) };
   }
 }
 

@@ -1,2 +1,2 @@
-// Export (stage 2.7): the library entry point (the implementation is in ./export/).
-export * from './export/index.ts';
+// Moved to src/export/ (its own layer, above validate): this re-export keeps other branches compiling until the merge.
+export * from '../export/index.ts';

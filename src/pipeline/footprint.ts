@@ -105,12 +105,12 @@ export async function exportFootprint(store: Store, sel: { pairs?: readonly stri
 }
 
 /** Bars per pair and month that the synthetic market generates: its trading minutes (Sunday 17:00 – Friday 17:00 New York). */
-export function syntheticMonthIndex(opts: { pairs: readonly string[]; from: number; months: number }): MonthIndex {
+export function syntheticMonthIndex(opts: { pairs: readonly string[]; from: number; months: number; to?: number }): MonthIndex {
   const first = monthOf(opts.from);
   const months: { month: MonthKey; bars: number; version: string }[] = [];
   for (let k = 0; k < opts.months; k++) {
     const month = addMonths(first, k);
-    const end = monthEnd(month);
+    const end = opts.to === undefined ? monthEnd(month) : Math.min(monthEnd(month), opts.to);
     let bars = 0;
     for (let t = Math.max(opts.from, monthStart(month)); t < end;) {
       const w = tradingWeek(t);
@@ -123,7 +123,7 @@ export function syntheticMonthIndex(opts: { pairs: readonly string[]; from: numb
 }
 
 /** What `bqx generate` will write into the store. */
-export function generateFootprint(opts: { pairs: readonly string[]; from: number; months: number }): Footprint {
+export function generateFootprint(opts: { pairs: readonly string[]; from: number; months: number; to?: number }): Footprint {
   let bars = 0;
   for (const months of syntheticMonthIndex(opts).values()) for (const m of months) bars += m.bars;
   return footprint([{ what: 'store (bars)', bytes: bars * STORE_BYTES_PER_BAR }], { bytesPerValue: DEFAULT_BYTES_PER_VALUE, measuredOn: 0 });
@@ -133,7 +133,7 @@ export function generateFootprint(opts: { pairs: readonly string[]; from: number
  * What `bqx start` writes on an empty store: the generated bars, the lake of every unit for the run's months
  * (and the upstream warm-up partitions the planner adds) and the export of those months.
  */
-export function startFootprint(gen: { pairs: readonly string[]; from: number; months: number }, runMonths: readonly string[] | undefined,
+export function startFootprint(gen: { pairs: readonly string[]; from: number; months: number; to?: number }, runMonths: readonly string[] | undefined,
   opts: { float32?: boolean } = {}): Footprint {
   const index = syntheticMonthIndex(gen);
   const units = buildUnits(registry());

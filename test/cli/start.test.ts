@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { demoSpan, warmupWeeks } from '../../src/cli/commands/start.ts';
+import { DEMO_DAYS, demoSpan, warmupWeeks } from '../../src/job/demo.ts';
 import { generateMonths } from '../../src/io/synthetic.ts';
 import { openStore } from '../../src/store/duckdb.ts';
+import { syntheticMonthIndex } from '../../src/pipeline/footprint.ts';
 import { runPipeline } from '../../src/pipeline/run.ts';
 import { partitionPath } from '../../src/pipeline/lake.ts';
 import { readParquetFile } from '../../src/io/parquet.ts';
@@ -37,12 +38,37 @@ test('the demo span: warm-up weeks before the first month make the regime HMM li
   assert.equal(warmupWeeks(), 4); // regime's 21,615-row warm-up in 7,200-row trading weeks, rounded up
   const span = demoSpan(JULY, 1);
   assert.equal(new Date(span.genFrom).toISOString(), '2024-06-03T00:00:00.000Z');
-  assert.deepEqual(span, { genFrom: span.genFrom, runMonths: ['2024-07'], generatedMonths: ['2024-06', '2024-07'], warmupMonths: ['2024-06'] });
+  assert.deepEqual(span, { genFrom: span.genFrom, to: undefined, runMonths: ['2024-07'], generatedMonths: ['2024-06', '2024-07'], warmupMonths: ['2024-06'] });
   const warm = await firstJulyRow(span.genFrom, span.generatedMonths.length);
   for (const [c, v] of warm) assert.ok(Number.isFinite(v), `${c} is ${v} on the first July bar despite the warm-up`);
   // Without the warm-up the same columns are NaN there: the test can tell the difference.
   const cold = await firstJulyRow(JULY, 1);
   for (const [c, v] of cold) assert.ok(Number.isNaN(v), `${c} is ${v} without warm-up`);
+});
+
+test("the default demo: DEMO_DAYS days of July after the same warm-up; the generator stops there with the full month's bars up to it", () => {
+  assert.equal(DEMO_DAYS, 7);
+  const JULY_8 = Date.UTC(2024, 6, 8);
+  assert.deepEqual(demoSpan(JULY, 1, DEMO_DAYS), { genFrom: Date.UTC(2024, 5, 3), to: JULY_8, runMonths: ['2024-07'], generatedMonths: ['2024-06', '2024-07'], warmupMonths: ['2024-06'] });
+  // Days past the month end reach into the next month; days win over months.
+  assert.deepEqual(demoSpan(JULY, 3, 40).runMonths, ['2024-07', '2024-08']);
+  const pairs = ['EURUSD', 'USDJPY'];
+  const cut = [...generateMonths({ pairs, from: Date.UTC(2024, 5, 3), months: 2, to: JULY_8, seed: 9 })];
+  const full = [...generateMonths({ pairs, from: Date.UTC(2024, 5, 3), months: 2, seed: 9 })];
+  const est = syntheticMonthIndex({ pairs, from: Date.UTC(2024, 5, 3), months: 2, to: JULY_8 }).get('USDJPY')!;
+  for (const k of [0, 1]) {
+    for (const p of pairs) {
+      const a = cut[k]!.bars.get(p)!, b = full[k]!.bars.get(p)!;
+      const n = b.ts.findIndex((t) => t >= JULY_8);
+      const keep = n < 0 ? b.ts.length : n;
+      assert.equal(a.ts.length, keep, `${p} ${cut[k]!.month}`);
+      assert.deepEqual([...a.close], [...b.close.subarray(0, keep)], `${p} ${cut[k]!.month}: the cut market is the full one's prefix`);
+    }
+    const bars = cut[k]!.bars.get('USDJPY')!.ts.length;
+    assert.ok(bars <= est[k]!.bars && bars > est[k]!.bars - 300, `footprint rows ${est[k]!.bars} vs generated ${bars}`);
+  }
+  // July 1–7 2024: Monday 00:00 – Friday 17:00 New York (21:00 UTC), then Sunday 21:00 UTC to midnight.
+  assert.equal(est[1]!.bars, (4 * 24 + 21) * 60 + 3 * 60);
 });
 
 test('runs that would not fit the disk are refused up front, with needed, free and how to reduce', () => {

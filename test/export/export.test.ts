@@ -5,13 +5,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { registry } from '../../src/features/registry.ts';
+import { LocalObjectStore } from '../../src/io/objectstore/index.ts';
 import { readParquetFile } from '../../src/io/parquet.ts';
-import { exportDataSet, ExportRefused } from '../../src/pipeline/export.ts';
+import { exportDataSet, ExportRefused } from '../../src/export/index.ts';
 import { buildUnits } from '../../src/pipeline/units.ts';
 import { openStore } from '../../src/store/duckdb.ts';
 import { bqx } from '../helpers/cli.ts';
@@ -95,6 +96,31 @@ test('wide layout to a directory: a Hive-partitioned data set DuckDB reads; then
   assert.equal(existsSync(join(out, 'features')) && readdirSync(join(out, 'features'), { recursive: true }).some((f) => String(f).endsWith('.parquet')), false);
   assert.equal(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).layout, 'seed');
   assert.equal(bqx(['export', '--verify', '--out', out]).status, 0);
+});
+
+test('a local export writes each Parquet file once: the file DuckDB wrote is the inode at the destination', async () => {
+  const out = join(dir, 'inode');
+  const moved: { key: string; staged: number; placed: number }[] = [];
+  const put = LocalObjectStore.prototype.put;
+  LocalObjectStore.prototype.put = async function (this: LocalObjectStore, key, source, expect) {
+    const staged = typeof source === 'string' ? statSync(source).ino : -1;
+    await put.call(this, key, source, expect);
+    moved.push({ key, staged, placed: statSync(join(this.location, key)).ino });
+  };
+  const store = await openStore(join(dir, 'bqx.duckdb'));
+  try {
+    const r = await exportDataSet(store, { dataDir: dir, out, force: true });
+    const parquet = moved.filter((m) => m.key.endsWith('.parquet'));
+    assert.deepEqual(parquet.map((m) => m.key).sort(), r.files.map((f) => f.path).sort());
+    for (const m of parquet) assert.equal(m.placed, m.staged, `${m.key} was copied`);
+  } finally {
+    LocalObjectStore.prototype.put = put;
+    await store.close();
+  }
+  assert.deepEqual(readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tmp-/.test(f)), [], 'no temp left');
+  assert.equal(existsSync(join(dir, 'export-staging')), false);
+  const verify = bqx(['export', '--data-dir', dir, '--out', out, '--verify']);
+  assert.equal(verify.status, 0, verify.stdout + verify.stderr);
 });
 
 describe('S3 (moto on loopback)', { skip: noMoto ?? false }, () => {

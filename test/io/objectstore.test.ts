@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateMultipartUploadCommand, HeadObjectCommand, ListMultipartUploadsCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { LocalObjectStore, S3ObjectStore, type ObjectStore } from '../../src/io/objectstore/index.ts';
-import { putWithRetries } from '../../src/pipeline/export/transfer.ts';
+import { putWithRetries } from '../../src/export/transfer.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { startFaultProxy } from '../export/fault-proxy.ts';
 import { createBucket, DUMMY_CREDENTIALS, motoUnavailable, startMoto, testClient, type Moto } from '../export/moto.ts';

@@ -13,7 +13,7 @@ import { configFrom, storeLocation, withStore } from '../context.ts';
 import type { Config } from '../../core/config.ts';
 import { plural, printJson } from '../output.ts';
 import { statusOf } from './status.ts';
-import { demoSpan } from './start.ts';
+import { defaultDemoDays, demoSpan } from '../../job/demo.ts';
 
 export type Verdict = 'ok' | 'warn' | 'fail' | 'absent';
 
@@ -47,8 +47,8 @@ function checkNode(): Check {
 
 function checkDisk(cfg: Config): Check {
   const { free, measured } = diskSpace(cfg.dataDir);
-  const span = demoSpan(parseInstant(cfg.generateFrom), cfg.generateMonths);
-  const demo = startFootprint({ pairs: PAIR_NAMES, from: span.genFrom, months: span.generatedMonths.length }, span.runMonths).bytes;
+  const span = demoSpan(parseInstant(cfg.generateFrom), cfg.generateMonths, defaultDemoDays(cfg.generateMonths));
+  const demo = startFootprint({ pairs: PAIR_NAMES, from: span.genFrom, months: span.generatedMonths.length, to: span.to }, span.runMonths).bytes;
   const detail = `${fmtBytes(free)} free on ${measured}; the default npm start writes about ${fmtBytes(demo)}`;
   return { name: 'disk', essential: true, verdict: free >= demo ? 'ok' : 'warn', detail,
     fix: free >= demo ? '' : 'free some space, or point --data-dir (BQX_DATA_DIR) at a larger disk; bqx refuses runs that would not fit' };

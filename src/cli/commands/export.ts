@@ -2,7 +2,7 @@
 // directory or s3://bucket/prefix; --verify re-checks an existing export against its manifest.
 import { isAbsolute, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { COMPRESSIONS, exportDataSet, LAYOUTS, verifyExport, type ExportProgress, type ExportResult } from '../../pipeline/export.ts';
+import { COMPRESSIONS, exportDataSet, LAYOUTS, verifyExport, type ExportProgress, type ExportResult } from '../../export/index.ts';
 import { openObjectStore, parseS3Url, type S3Options } from '../../io/objectstore/index.ts';
 import { bool, int, oneOf, str, UsageError, type CommandSpec } from '../args.ts';
 import { configFrom, withStore } from '../context.ts';

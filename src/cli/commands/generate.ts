@@ -2,31 +2,12 @@
 import { PAIR_NAMES } from '../../core/currencies.ts';
 import type { Config } from '../../core/config.ts';
 import { parseInstant } from '../../core/time.ts';
-import { generateMonths } from '../../io/synthetic.ts';
-import type { Store } from '../../store/types.ts';
+import { generateInto } from '../../job/generate.ts';
 import { bool, int, str, UsageError, type CommandSpec } from '../args.ts';
 import { configFrom, withStore } from '../context.ts';
 import { fmtDuration, fmtNumber, printJson } from '../output.ts';
 import { pairsFlag } from './run.ts';
 import { assertDiskFits, generateFootprint } from '../../pipeline/footprint.ts';
-
-export interface GenerateResult { pairs: number; months: number; bars: number; wallMs: number; seed: number }
-
-export async function generateInto(store: Store, opts: { pairs: readonly string[]; from: number; months: number; seed: number },
-  onMonth?: (month: string, bars: number) => void): Promise<GenerateResult> {
-  const t0 = Date.now();
-  let total = 0;
-  for (const { month, bars } of generateMonths(opts)) {
-    let n = 0;
-    for (const [pair, b] of bars) {
-      await store.upsertBars(pair, b, `synthetic:seed=${opts.seed}`);
-      n += b.ts.length;
-    }
-    total += n;
-    onMonth?.(month, n);
-  }
-  return { pairs: opts.pairs.length, months: opts.months, bars: total, wallMs: Date.now() - t0, seed: opts.seed };
-}
 
 export function generateOptions(cfg: Config, flags: { pairs?: string[]; from?: string; months?: number; seed?: number }) {
   const from = flags.from ?? cfg.generateFrom;

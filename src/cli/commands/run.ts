@@ -1,21 +1,21 @@
 // bqx run: compute the stages for pair × month partitions; resumes by default.
+// The work is the library's (src/job/run.ts); this shell parses flags, handles signals and prints.
 import { isMonthKey, parseInstant } from '../../core/time.ts';
 import { isPair, pairInfo } from '../../core/currencies.ts';
 import { STAGES, type StageName } from '../../features/types.ts';
-import { runPipeline, type RunResult } from '../../pipeline/run.ts';
+import type { RunResult } from '../../pipeline/run.ts';
 import { bool, int, list, str, UsageError, type CommandSpec, type ParsedArgs } from '../args.ts';
 import { configFrom, withStore } from '../context.ts';
 import { fmtDuration, printJson, table } from '../output.ts';
 import { progressSink } from '../progress.ts';
 import type { Config } from '../../core/config.ts';
-import { validate, validationGate, type ValidationReport } from '../../validate/index.ts';
-import { reportDir } from '../../validate/report.ts';
+import type { ValidationReport } from '../../validate/index.ts';
 import { trackerFor, trackerOf } from '../tracking.ts';
-import { assertDiskFits, runFootprint } from '../../pipeline/footprint.ts';
 import { DISTRIBUTED_RUN_OPTIONS, runDistributedCommand } from '../distributed.ts';
+import { runJob, UnknownPlanError, validateJob, type RunSelection } from '../../job/run.ts';
+import type { JobSettings, StoreScope } from '../../job/store.ts';
 
-/** How a run can write less, for the disk check's message. */
-export const RUN_REDUCE = ['fewer months or pairs (--months, --pairs)', 'another --data-dir on a larger disk'];
+export { RUN_REDUCE, type RunSelection } from '../../job/run.ts';
 
 export const RUN_OPTIONS = {
   stages: { type: 'string', description: `stages to run, comma-separated (${STAGES.join(', ')}); upstream stages they read are included`, default: 'all implemented', valueName: 'LIST' },
@@ -30,8 +30,6 @@ export const RUN_OPTIONS = {
   track: { type: 'string', description: 'one AirTable record per stage in this base and table (token from AIRTABLE_TOKEN)', valueName: 'airtable:BASE/TABLE' },
   plan: { type: 'string', description: 'a saved plan (bqx plan prints its id) to compare this run with in bqx runs', valueName: 'ID' },
 } as const;
-
-export interface RunSelection { stages?: StageName[]; pairs?: string[]; months?: string[] }
 
 /** --pairs LIST as canonical pair names. */
 export function pairsFlag(args: ParsedArgs): string[] | undefined {
@@ -52,37 +50,49 @@ export function runSelection(args: ParsedArgs): RunSelection {
   return { stages: stages as StageName[] | undefined, pairs, months };
 }
 
+/** The job's view of the config and flags, and the store opened per phase. */
+export function jobSettings(cfg: Config, args: ParsedArgs): JobSettings {
+  return { dataDir: cfg.dataDir, maxWorkers: int(args, 'max-workers', 1) ?? cfg.maxWorkers, retries: int(args, 'retries') ?? cfg.retries, baselineTs: parseInstant(cfg.baseline) };
+}
+
+export const storeScope = (cfg: Config): StoreScope => (fn) => withStore(cfg, fn);
+
+/** The flags' selection over `defaults` (bqx start's demo months). */
+const selectionOf = (args: ParsedArgs, defaults: RunSelection): RunSelection => ({ ...defaults, ...definedOnly(runSelection(args)) });
+
+/** Progress lines (stderr, or quiet) for the pipeline's events. */
+export const progressOf = (cfg: Config, args: ParsedArgs) => {
+  const json = bool(args, 'json');
+  return progressSink(cfg.dataDir, { tty: process.stderr.isTTY === true && !json, quiet: bool(args, 'quiet') || json });
+};
+
+/** Runs `fn` with an AbortSignal that SIGINT/SIGTERM abort (tasks in flight are left pending); an unknown plan is a usage error of --plan. */
+export async function withSignals<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController();
+  const onSignal = () => ac.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await fn(ac.signal);
+  } catch (e) {
+    if (e instanceof UnknownPlanError) throw new UsageError(`--plan: ${e.message}`);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
 /**
  * Runs the pipeline with signal handling: SIGINT/SIGTERM leave tasks in flight pending. Refuses up front
  * when the partitions to compute would not fit the data directory's disk. `defaults` fills selections
  * the flags leave open (bqx start's demo months).
  */
 export async function runWithSignals(cfg: Config, args: ParsedArgs, command: string, defaults: RunSelection = {}): Promise<RunResult> {
-  const sel = { ...defaults, ...definedOnly(runSelection(args)) };
-  const json = bool(args, 'json');
-  const sink = progressSink(cfg.dataDir, { tty: process.stderr.isTTY === true && !json, quiet: bool(args, 'quiet') || json });
-  const ac = new AbortController();
-  const onSignal = () => ac.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    return await withStore(cfg, async (store) => {
-      const planId = str(args, 'plan');
-      if (planId && !(await store.getPlan(planId))) throw new UsageError(`--plan: no saved plan ${JSON.stringify(planId)} (bqx plan prints the id)`);
-      const force = bool(args, 'force');
-      assertDiskFits(await runFootprint(store, { ...sel, force }, parseInstant(cfg.baseline)), cfg.dataDir, command, RUN_REDUCE);
-      const tracker = await trackerFor(cfg, args, store);
-      const t0 = Date.now();
-      return runPipeline(store, {
-        dataDir: cfg.dataDir, ...sel, maxWorkers: int(args, 'max-workers', 1) ?? cfg.maxWorkers,
-        retries: int(args, 'retries') ?? cfg.retries, force, baselineTs: parseInstant(cfg.baseline),
-        onEvent: tracker.active ? (e) => { sink(e); tracker.pipeline(e); } : sink, signal: ac.signal, command, planId,
-      }).catch((e: unknown) => { tracker.runFailed(Date.now() - t0); throw e; });
-    });
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  const tracker = await withStore(cfg, (store) => trackerFor(cfg, args, store));
+  return withSignals((signal) => runJob(storeScope(cfg), jobSettings(cfg, args), {
+    ...selectionOf(args, defaults), command, force: bool(args, 'force'), planId: str(args, 'plan'), onEvent: progressOf(cfg, args), signal, tracker,
+  }));
 }
 
 export function printRunSummary(r: RunResult): void {
@@ -95,28 +105,10 @@ export function printRunSummary(r: RunResult): void {
 
 /** Stage 2.6 after a successful run: validates the run's scope, prints the verdict, returns it. */
 export async function validateRun(cfg: Config, args: ParsedArgs, r: RunResult, defaults: RunSelection = {}): Promise<ValidationReport | null> {
-  if (r.status !== 'done' || bool(args, 'skip-validation')) return null;
-  const sel = { ...defaults, ...definedOnly(runSelection(args)) };
   const json = bool(args, 'json');
-  if (r.units.every((u) => u.done === 0)) {
-    // Nothing was computed: the latest validation still holds if it covers these exact data versions.
-    const gate = await withStore(cfg, (store) => validationGate(store, cfg.dataDir, sel));
-    if (gate.ok && gate.report) {
-      if (!json) console.log(`nothing computed: ${gate.message}`);
-      trackerOf(args)?.validation(gate.report);
-      return gate.report;
-    }
-  }
-  if (!json) console.log('validating (temporal causality of every feature, completeness, quality) …');
-  const report = await withStore(cfg, (store) => validate(store, {
-    dataDir: cfg.dataDir, runId: r.runId, stages: sel.stages, pairs: sel.pairs, months: sel.months, baselineTs: parseInstant(cfg.baseline),
-  }));
-  if (!json) {
-    const failed = report.summary.filter((s) => s.failed > 0);
-    console.log(`validation ${report.passed ? 'passed' : `FAILED (${failed.map((s) => `${s.check}: ${s.failed}`).join(', ')})`} — ${reportDir(cfg.dataDir, report.runId)}/validation.md`);
-  }
-  trackerOf(args)?.validation(report);
-  return report;
+  return validateJob(storeScope(cfg), jobSettings(cfg, args), r, selectionOf(args, defaults), {
+    skip: bool(args, 'skip-validation'), tracker: trackerOf(args), say: (line) => { if (!json) console.log(line); },
+  });
 }
 
 export const run: CommandSpec = {

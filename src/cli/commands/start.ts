@@ -1,139 +1,71 @@
-// npm start / bqx start: the main job on the embedded store — generate a market when the store is
-// empty, run every implemented stage, validate, export the wide data set, print what was made and
-// what to do next.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { addMonths, monthOf, monthRange, parseInstant, WEEK_MS, type MonthKey } from '../../core/time.ts';
-import { fmtBytes, sameFileSystem } from '../../core/disk.ts';
-import { registry, isImplemented } from '../../features/registry.ts';
-import { exportDataSet } from '../../pipeline/export.ts';
-import { trackerOf } from '../tracking.ts';
-import { assertDiskFits, exportFootprint, footprint, runFootprint, startFootprint, type Footprint } from '../../pipeline/footprint.ts';
-import { buildUnits } from '../../pipeline/units.ts';
-import { bool, int, type CommandSpec, type ParsedArgs } from '../args.ts';
-import { configFrom, storePath, withStore } from '../context.ts';
+// npm start / bqx start: the main job (src/job/main.ts) on the embedded store — generate a market when
+// the store is empty, run every implemented stage, validate, export the wide data set — and a summary of
+// what was made and what to do next. This shell parses the flags and prints.
+import { relative, resolve } from 'node:path';
+import { fmtBytes } from '../../core/disk.ts';
 import type { Config } from '../../core/config.ts';
+import { DEMO_DAYS, defaultDemoDays } from '../../job/demo.ts';
+import { mainJob, type MainJobSummary } from '../../job/main.ts';
+import { bool, int, str, type CommandSpec, type ParsedArgs } from '../args.ts';
+import { configFrom, storePath, withStore } from '../context.ts';
 import { fmtDuration, fmtNumber, printJson, progressLines } from '../output.ts';
-import { generateInto, generateOptions } from './generate.ts';
-import { printRunSummary, RUN_OPTIONS, RUN_REDUCE, runSelection, runWithSignals, validateRun } from './run.ts';
-import { validationGate } from '../../validate/index.ts';
-import { reportDir } from '../../validate/report.ts';
+import { trackerFor } from '../tracking.ts';
+import { generateOptions } from './generate.ts';
+import { jobSettings, printRunSummary, progressOf, RUN_OPTIONS, runSelection, storeScope, withSignals } from './run.ts';
 
-/** Rows of a trading week of 1-minute bars (Sunday 17:00 – Friday 17:00 New York). */
-const TRADING_ROWS_PER_WEEK = 5 * 1440;
-
-/**
- * Weeks of bars generated before the first demo month so that every feature is live from its first bar:
- * the largest warm-up of any unit (the regime HMM: its weekly fit reads the 10,080 rows before the segment,
- * which starts up to 10,079 rows back, plus regime_duration's 1,440) in trading weeks, rounded up.
- */
-export function warmupWeeks(): number {
-  return Math.ceil(Math.max(...buildUnits(registry()).map((u) => u.warmup)) / TRADING_ROWS_PER_WEEK);
-}
-
-/** The months `bqx start` generated for warm-up only (kept in <dataDir>/demo.json): never run or exported by start. */
-const demoFile = (cfg: Config) => join(cfg.dataDir, 'demo.json');
-
-function warmupMonths(cfg: Config): MonthKey[] {
-  if (!existsSync(demoFile(cfg))) return [];
-  return (JSON.parse(readFileSync(demoFile(cfg), 'utf8')) as { warmupMonths?: MonthKey[] }).warmupMonths ?? [];
-}
-
-/** The demo's span: `months` months from `from`, generated from `warmupWeeks()` weeks earlier. */
-export function demoSpan(from: number, months: number) {
-  const genFrom = from - warmupWeeks() * WEEK_MS;
-  const runMonths = monthRange(monthOf(from), addMonths(monthOf(from), months - 1));
-  const generatedMonths = monthRange(monthOf(genFrom), runMonths.at(-1)!);
-  return { genFrom, runMonths, generatedMonths, warmupMonths: generatedMonths.filter((m) => !runMonths.includes(m)) };
+/** --generate-days when given; else whole months with --generate-months N, else config's default. */
+function demoDays(args: ParsedArgs, cfg: Config): number {
+  const days = int(args, 'generate-days');
+  if (days !== undefined) return days;
+  return args.values['generate-months'] !== undefined ? 0 : defaultDemoDays(cfg.generateMonths);
 }
 
 export const start: CommandSpec = {
   name: 'start',
-  summary: 'The main job: generate a synthetic market if the store is empty (config generateMonths months of all 28 pairs, after the weeks of warm-up the stages need), run every implemented stage, validate (stage 2.6), export the wide Parquet data set, and print what was made and what to do next. Refuses up front when the data would not fit the disk.',
+  summary: 'The main job: generate a synthetic market if the store is empty (all 28 pairs from config generateFrom: its first week, or --generate-months N whole months, after the weeks of warm-up the stages need), run every implemented stage, validate (stage 2.6), export the wide Parquet data set, and print what was made and what to do next. Refuses up front when the data would not fit the disk.',
   options: {
     ...RUN_OPTIONS,
     months: { ...RUN_OPTIONS.months, default: 'every month with bars except the warm-up month start generated (data-dir/demo.json)' },
     force: { type: 'boolean', description: 'recompute partitions even when they are up to date; with --skip-validation, also export data that no validation covers (marked unvalidated)' },
     'skip-validation': { type: 'boolean', description: 'do not validate after computing; the export then happens only when the latest validation still covers the data, or with --force (marked unvalidated)' },
-    'generate-months': { type: 'string', description: 'months to generate when the store is empty', default: '1 (config generateMonths)', valueName: 'N' },
+    'generate-months': { type: 'string', description: 'whole months to generate when the store is empty', default: '1 (config generateMonths)', valueName: 'N' },
+    'generate-days': { type: 'string', description: `days of the first month to generate when the store is empty (the demo's span; 0 = whole months)`, default: `${DEMO_DAYS}; whole months with --generate-months N or config generateMonths > 1`, valueName: 'N' },
   },
   async run(args) {
-    const t0 = Date.now();
     const cfg = configFrom(args);
     const json = bool(args, 'json');
-    const say = (s: string) => { if (!json) console.log(s); };
+    const say = (line: string) => { if (!json) console.log(line); };
     const out = resolve(cfg.exportDir);
-    const empty = await withStore(cfg, async (store) => (await store.summary()).length === 0);
-    let generated = null;
-    if (empty) {
-      const opts = generateOptions(cfg, { months: int(args, 'generate-months', 1) });
-      const span = demoSpan(opts.from, opts.months);
-      const gen = { ...opts, from: span.genFrom, months: span.generatedMonths.length };
-      const months = runSelection(args).months ?? span.runMonths;
-      diskCheck(cfg, out, startFootprint(gen, months), 'start');
-      say(`store ${storePath(cfg)} is empty: generating ${opts.months} month${opts.months === 1 ? '' : 's'} of ${opts.pairs.length} pairs after ${warmupWeeks()} weeks of warm-up (seed ${opts.seed})`);
-      generated = await withStore(cfg, (store) => generateInto(store, gen, (m, n) => say(`  ${m}: ${fmtNumber(n)} bars`)));
-      writeFileSync(demoFile(cfg), JSON.stringify({ generated: { ...gen, from: new Date(gen.from).toISOString() }, warmupMonths: span.warmupMonths }, null, 2) + '\n');
-    }
-    const months = await withStore(cfg, async (store) => {
-      const all = [...new Set((await store.monthIndex()).map((r) => r.month))].sort();
-      const sel = runSelection(args);
-      const chosen = sel.months ?? all.filter((m) => !warmupMonths(cfg).includes(m));
-      if (!empty) {
-        const run = await runFootprint(store, { ...sel, months: chosen, force: bool(args, 'force') }, parseInstant(cfg.baseline));
-        const ex = await exportFootprint(store, { pairs: sel.pairs, months: chosen });
-        diskCheck(cfg, out, { ...run, items: [...run.items, ...ex.items], bytes: run.bytes + ex.bytes }, 'start');
-      }
-      return chosen;
-    });
-    const r = await runWithSignals(cfg, args, 'start', { months });
-    if (!json) printRunSummary(r);
-    if (r.status !== 'done') return r.status === 'interrupted' ? 130 : 1;
-    const report = await validateRun(cfg, args, r, { months });
-    if (report && !report.passed) {
-      console.error(`validation failed: nothing exported — ${reportDir(cfg.dataDir, report.runId)}/validation.md (bqx export --force exports it marked unvalidated)`);
-      return 1;
-    }
-    const sel = runSelection(args);
-    const gate = await withStore(cfg, (store) => validationGate(store, cfg.dataDir, { pairs: sel.pairs, months }));
-    if (!gate.ok && !bool(args, 'force')) {
-      console.error(`validation skipped and ${gate.message}: nothing exported (bqx validate, then bqx export; or bqx start --skip-validation --force exports it marked unvalidated)`);
-      return 1;
-    }
-    say(`exporting to ${out} …`);
     const lines = progressLines('export', json);
-    // The gate applies inside the export too: --force is what lets an unvalidated data set through.
-    const ex = await withStore(cfg, (store) => exportDataSet(store, {
-      dataDir: cfg.dataDir, out, pairs: sel.pairs, months, force: bool(args, 'force'), onProgress: (p) => lines(p.done, p.total),
-    }));
-    trackerOf(args)?.exported({ out, files: ex.files.length, rows: ex.rows, validated: ex.validated });
-    const reg = registry();
-    const implemented = reg.all.filter((f) => isImplemented(reg.familyOf.get(f.name)!));
-    const wallMs = Date.now() - t0;
-    const summary = {
-      store: storePath(cfg), generated, run: r.runId, months, partitions: r.units.reduce((n, u) => n + u.total, 0), computed: r.units.reduce((n, u) => n + u.done, 0),
-      validated: gate.ok, validationReport: gate.report ? join(reportDir(cfg.dataDir, gate.report.runId), 'validation.md') : null,
-      rows: ex.rows, bytes: ex.bytes, features: implemented.filter((f) => f.role === 'feature').length, targets: implemented.filter((f) => f.role === 'target').length,
-      catalogFeatures: reg.features.length, wallMs, rowsPerSecond: Math.round(ex.rows / (wallMs / 1000)), output: out, files: ex.files.length,
-    };
-    if (json) printJson(summary);
-    else printSummary(summary, args);
-    return ex.missing.length === 0 ? 0 : 1;
+    const sel = runSelection(args);
+    const tracker = await withStore(cfg, (store) => trackerFor(cfg, args, store));
+    const generate = { ...generateOptions(cfg, { months: int(args, 'generate-months', 1) }), days: demoDays(args, cfg) };
+    const r = await mainJob(storeScope(cfg), jobSettings(cfg, args), {
+      ...sel, out, generate, force: bool(args, 'force'), skipValidation: bool(args, 'skip-validation'), planId: str(args, 'plan'),
+      tracker, cancellable: withSignals, onEvent: progressOf(cfg, args),
+      reporter: { say, runDone: (run) => { if (!json) printRunSummary(run); }, exportProgress: lines },
+    });
+    switch (r.outcome) {
+      case 'not-done':
+        return r.run.status === 'interrupted' ? 130 : 1;
+      case 'validation-failed':
+        console.error(`validation failed: nothing exported — ${r.reportPath} (bqx export --force exports it marked unvalidated)`);
+        return 1;
+      case 'not-covered':
+        console.error(`validation skipped and ${r.message}: nothing exported (bqx validate, then bqx export; or bqx start --skip-validation --force exports it marked unvalidated)`);
+        return 1;
+      case 'exported': {
+        const summary = { store: storePath(cfg), ...r.summary };
+        if (json) printJson(summary);
+        else printSummary(summary, args);
+        return r.missing.length === 0 ? 0 : 1;
+      }
+    }
   },
 };
 
-/** Refuses (throws a one-line error) when `fp` does not fit the data directory's disk (and the export's, when elsewhere). */
-function diskCheck(cfg: Config, out: string, fp: Footprint, what: string): void {
-  const reduce = [...RUN_REDUCE.slice(0, 1), '--generate-months N on an empty store', 'another --data-dir on a larger disk'];
-  if (sameFileSystem(cfg.dataDir, out)) return void assertDiskFits(fp, cfg.dataDir, what, reduce);
-  const part = (keep: boolean) => footprint(fp.items.filter((i) => (i.what === 'export') === keep), fp);
-  assertDiskFits(part(false), cfg.dataDir, what, reduce);
-  assertDiskFits(part(true), out, `${what} (export)`, reduce);
-}
-
 /** What was made, then what a user does next (each with the exact command). */
-function printSummary(s: { store: string; months: string[]; partitions: number; computed: number; validated: boolean; validationReport: string | null; rows: number; bytes: number;
-  features: number; catalogFeatures: number; targets: number; wallMs: number; output: string; files: number }, args: ParsedArgs): void {
+function printSummary(s: MainJobSummary & { store: string }, args: ParsedArgs): void {
   const glob = `${relative(process.cwd(), s.output) || '.'}/features/*/*/*.parquet`;
   const block = (title: string, rows: [string, string][]) => {
     const w = Math.max(...rows.map(([k]) => k.length));
@@ -141,7 +73,7 @@ function printSummary(s: { store: string; months: string[]; partitions: number; 
   };
   console.log('\n' + block('Made', [
     ['store', `${s.store} (bars, manifests, runs)`],
-    ['months', s.months.join(', ')],
+    ['months', `${s.months.join(', ')} (bars ${s.span})`],
     ['partitions', `${fmtNumber(s.partitions)} (stage × pair × month), ${fmtNumber(s.computed)} computed now`],
     ['validation', s.validated ? `passed — ${s.validationReport}` : bool(args, 'skip-validation') ? 'skipped: exported UNVALIDATED (--force)' : 'not covering this data: exported UNVALIDATED'],
     ['export', `${s.output} (${fmtNumber(s.files)} Parquet files, ${fmtBytes(s.bytes)}, manifest.json, catalog.json)`],

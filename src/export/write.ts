@@ -35,7 +35,9 @@ export async function writeFile(con: DuckDBConnection, spec: FileSpec, path: str
   for (let k = 0; k < spec.sources.length; k++) selects.push(await selectPair(con, spec, k, opts.float32));
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  await con.run(`COPY (${selects.join(' UNION ALL ')}${selects.length > 1 ? ' ORDER BY pair, ts' : ''}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION ${opts.compression})`);
+  // DICTIONARY_SIZE_LIMIT 1: no dictionary. DuckDB otherwise builds one per column chunk and abandons it for the
+  // noise-like doubles: 30 % of the COPY's CPU for 0.6 % smaller files (measured on a 6-pair month).
+  await con.run(`COPY (${selects.join(' UNION ALL ')}${selects.length > 1 ? ' ORDER BY pair, ts' : ''}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION ${opts.compression}, DICTIONARY_SIZE_LIMIT 1)`);
   renameSync(tmp, path);
   const span = (await con.runAndReadAll(`SELECT count(*)::BIGINT AS n, epoch_ms(min(ts))::DOUBLE AS lo, epoch_ms(max(ts))::DOUBLE AS hi FROM read_parquet(${sqlString(path)}, hive_partitioning = false)`)).getRowObjects()[0]!;
   return { rows: Number(span.n), from: Number(span.lo), to: Number(span.hi) };

@@ -1,6 +1,6 @@
 // manifest.json: what an export holds (every object with its size and sha256, rows, time ranges, data
 // versions, the validation verdict), and `bqx export --verify`, which re-checks the destination against it.
-import type { ObjectStore } from '../../io/objectstore/index.ts';
+import type { ObjectStore } from '../io/objectstore/index.ts';
 import { EXPORT_FOLDERS, type Layout } from './layout.ts';
 
 export interface ExportedFile {

@@ -3,14 +3,14 @@
 // and the run logs (logs/<run>.jsonl).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { slotMap } from '../../features/cross/index.ts';
-import type { Registry } from '../../features/registry.ts';
-import { pgTable } from '../../features/tables.ts';
-import type { FeatureDef } from '../../features/types.ts';
-import { latestValidation, toMarkdown, type ValidationReport } from '../../validate/index.ts';
-import { CHECKS, type CheckId } from '../../validate/types.ts';
+import { slotMap } from '../features/cross/index.ts';
+import type { Registry } from '../features/registry.ts';
+import { pgTable } from '../features/tables.ts';
+import type { FeatureDef } from '../features/types.ts';
+import { latestValidation, toMarkdown, type ValidationReport } from '../validate/index.ts';
+import { CHECKS, type CheckId } from '../validate/types.ts';
 import { groups, type FileSpec, type Layout } from './layout.ts';
-import type { Unit } from '../units.ts';
+import type { Unit } from '../pipeline/units.ts';
 
 export interface Extra { readonly key: string; readonly bytes: Uint8Array }
 

@@ -1,7 +1,7 @@
 // Puts one object with retries: the store's client retries single requests; this retries the whole
 // put (a multipart upload that failed and was aborted, a read-back that did not match) with
 // exponential backoff and jitter.
-import type { ObjectStore } from '../../io/objectstore/index.ts';
+import type { ObjectStore } from '../io/objectstore/index.ts';
 
 export interface RetryPolicy {
   /** Attempts of a whole put, the first included. */

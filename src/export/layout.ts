@@ -4,8 +4,8 @@
 //   bqx_domain/{pair}_bqx_features_{YYYY_MM}.parquet (bqx domain), cross_features/{family}_features_
 //   {YYYY_MM}.parquet (one cross family, every pair of the month), targets/{pair}_targets_{YYYY_MM}.parquet.
 // Every file starts with ts (UTC timestamp) and pair.
-import type { FeatureDef } from '../../features/types.ts';
-import type { Unit } from '../units.ts';
+import type { FeatureDef } from '../features/types.ts';
+import type { Unit } from '../pipeline/units.ts';
 
 export type Layout = 'wide' | 'seed';
 export const LAYOUTS: readonly Layout[] = ['wide', 'seed'];
