@@ -10,7 +10,7 @@ import { feature } from '../../src/features/define.ts';
 import { buildRegistry } from '../../src/features/registry.ts';
 import type { Family } from '../../src/features/types.ts';
 import { writeParquetFile } from '../../src/io/parquet.ts';
-import { catalogJson } from '../../src/pipeline/export/extras.ts';
+import { catalogJson } from '../../src/export/extras.ts';
 import { partitionPath } from '../../src/pipeline/lake.ts';
 import { buildUnits } from '../../src/pipeline/units.ts';
 import { copyBinary } from '../../src/store/postgres/feature-load.ts';

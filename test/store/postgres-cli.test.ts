@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { parseCommand } from '../../src/cli/args.ts';
-import { generateInto } from '../../src/cli/commands/generate.ts';
+import { generateInto } from '../../src/job/generate.ts';
 import { status } from '../../src/cli/commands/status.ts';
 import { configFrom } from '../../src/cli/context.ts';
 import { DEFAULTS } from '../../src/core/config.ts';
