@@ -63,7 +63,8 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedArgs {
 }
 
 export function helpText(spec: CommandSpec): string {
-  const options = { ...spec.options, ...GLOBAL_OPTIONS };
+  // A command's own option of a global name (plan's boolean --db) is the one it parses, so the one shown.
+  const options = { ...spec.options, ...Object.fromEntries(Object.entries(GLOBAL_OPTIONS).filter(([k]) => !(k in spec.options))) };
   const lines = [`Usage: bqx ${spec.name}${spec.positionals ? ' ' + spec.positionals : ''} [options]`, '', spec.summary, ''];
   if (spec.details) lines.push(spec.details.trim(), '');
   lines.push('Options:');

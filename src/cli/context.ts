@@ -7,7 +7,9 @@ import type { Store } from '../store/types.ts';
 import { int, str, type ParsedArgs } from './args.ts';
 
 export function configFrom(args: ParsedArgs, flags: Partial<Config> = {}): Config {
-  return loadConfig({ dataDir: str(args, 'data-dir'), databaseUrl: str(args, 'db'), dbPool: int(args, 'db-pool', 1), ...flags });
+  // (bqx plan has a boolean --db of its own: only a string is a database URL)
+  const db = args.values.db;
+  return loadConfig({ dataDir: str(args, 'data-dir'), databaseUrl: typeof db === 'string' ? db : undefined, dbPool: int(args, 'db-pool', 1), ...flags });
 }
 
 /** The embedded store's file (whether or not a database URL is configured). */

@@ -9,7 +9,7 @@ import { loadPartitionBars } from '../../src/pipeline/inputs.ts';
 import { monthsRead } from '../../src/pipeline/plan.ts';
 import { buildPairFrame } from '../../src/features/frame.ts';
 import { targets } from '../../src/features/families/targets.ts';
-import { assertOneBlock, assertSameBars, makeBars, rng, selectBars, withStore } from '../store/store-reference.ts';
+import { assertOneBlock, assertSameBars, makeBars, rng, selectBars, storeTest, withStore } from '../store/store-reference.ts';
 
 const JAN = Date.UTC(2024, 0, 29);
 const APR = Date.UTC(2024, 3, 2);
@@ -17,7 +17,7 @@ const first = makeBars(JAN, 3000, 1); // 29 Jan → 31 Jan
 const second = makeBars(APR, 3000, 2);
 const both = concatBars([first, second]);
 
-test('readBarsAfter: the first rows bars at or after `from`, across long holes and month boundaries', async () => {
+storeTest('readBarsAfter: the first rows bars at or after `from`, across long holes and month boundaries', async (withStore) => {
   // a 2-day hole inside the second block too
   const b = concatBars([first, makeBars(APR, 1500, 3), makeBars(APR + 3 * DAY_MS, 1500, 4)]);
   await withStore(async (s) => {

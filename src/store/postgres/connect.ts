@@ -149,10 +149,12 @@ export interface Connected {
   readonly database: string;
 }
 
-/** Prefixes an error with the database (never the password). */
+/** The error prefixed with the database (never the password), keeping its SQLSTATE or system error code. */
 export function namedError(database: string, e: unknown): Error {
   const err = e as Error & { code?: string };
-  return new Error(`PostgreSQL ${database}: ${err.message || err.code || String(e)}`, { cause: e });
+  const named = new Error(`PostgreSQL ${database}: ${err.message || err.code || String(e)}`, { cause: e }) as Error & { code?: string };
+  if (err.code !== undefined) named.code = err.code;
+  return named;
 }
 
 /**

@@ -68,16 +68,25 @@ class PostgresStore implements Store {
     } catch (e) {
       throw namedError(this.location, e);
     }
+    let ok = false;
     try {
-      return await fn(client);
+      const r = await fn(client);
+      ok = true;
+      return r;
+    } catch (e) {
+      throw namedError(this.location, e);
     } finally {
-      client.release();
+      client.release(!ok); // after an error the connection may be mid-transaction or broken: close it
     }
   }
 
   // (ORDER BY of an enum column selected as text names the table's column: a bare name would sort the text.)
   private async rows(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]> {
-    return (await this.pool.query(sql, params as unknown[])).rows;
+    try {
+      return (await this.pool.query(sql, params as unknown[])).rows;
+    } catch (e) {
+      throw namedError(this.location, e);
+    }
   }
 
   /** The bars a SELECT of the six bar columns returns, through binary COPY. */
