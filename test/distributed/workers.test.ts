@@ -131,7 +131,7 @@ test('three workers, one SIGKILLed and one SIGTERMed mid-task: every partition c
   assert.equal(computed.length, planned, [...killed.lines, '--', ...stopped.lines, '--', ...survivor.lines].map((l) => typeof l === 'string' ? l : `${l.t} ${l.text}`).join('\n'));
   assert.equal(new Set(computed).size, planned, 'no partition computed twice');
   assert.ok(killedKey && releasedKey, 'both workers were interrupted mid-task');
-  assert.ok(!killed.lines.some((l) => l.text === `computed ${killedKey}`), 'the killed worker did not finish its task');
+  assert.ok(!killed.lines.some((l) => l.text.startsWith(`computed ${killedKey} `)), 'the killed worker did not finish its task');
   assert.ok(stopped.lines.some((l) => l.text.startsWith(`released ${releasedKey} `)), stopped.lines.map((l) => l.text).join('\n'));
 
   // The released task is taken again at once; the killed worker's only after its lease.
@@ -141,8 +141,12 @@ test('three workers, one SIGKILLed and one SIGTERMed mid-task: every partition c
   const retake = (key: string) => next(key, takenBy(key === killedKey ? killed : stopped, key));
   const releasedAt = stopped.lines.find((l) => l.text.startsWith(`released ${releasedKey} `))!.t;
   const killedAt = takenBy(killed, killedKey).t;
-  assert.ok(retake(releasedKey), `released ${releasedKey} taken again`);
-  assert.ok(retake(releasedKey)!.t - releasedAt < 3_000, `released task taken again after ${retake(releasedKey)!.t - releasedAt} ms`);
+  // "At once": by the first worker free after the release, within a few polls, long before a lease.
+  const again = retake(releasedKey);
+  assert.ok(again, `released ${releasedKey} taken again`);
+  const taker = [killed, stopped, survivor].find((w) => w.lines.includes(again))!;
+  const freeAt = Math.max(releasedAt, taker.lines[taker.lines.indexOf(again) - 1]!.t);
+  assert.ok(again.t - freeAt < 3_000, `released task taken again ${again.t - freeAt} ms after a worker was free`);
   assert.ok(retake(killedKey), `killed ${killedKey} taken again`);
   assert.ok(retake(killedKey)!.t - killedAt >= LEASE_S * 1000 - 500, `killed task retried after ${retake(killedKey)!.t - killedAt} ms, its lease is ${LEASE_S} s`);
 
