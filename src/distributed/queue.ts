@@ -106,7 +106,7 @@ export class PartitionQueue {
   }
 
   /** Fails the job: pg-boss puts it back at once while retries remain (retryDelay 0), else marks it failed. */
-  async fail(id: string, reason: { message: string; released?: boolean }): Promise<void> {
+  async fail(id: string, reason: { message: string }): Promise<void> {
     await this.boss.fail(QUEUE, id, reason);
   }
 
