@@ -103,7 +103,7 @@ export async function runDistributed(store: Store, queue: PartitionQueue, lake: 
   };
   const unitDone = async (unit: string) => {
     const s = summaries.get(unit)!;
-    if (s.done + s.failed + s.pending === s.total - s.skipped) await record(s);
+    if (!recorded.has(unit) && s.done + s.failed + s.pending === s.total - s.skipped) await record(s);
   };
   /** Every task that (transitively) reads a failed partition stays pending. */
   const block = async (key: string) => {
