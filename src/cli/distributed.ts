@@ -55,8 +55,9 @@ export function cacheDir(args: ParsedArgs, cfg: Config): string {
   return resolve(str(args, 'cache') ?? join(cfg.dataDir, 'worker-cache'));
 }
 
-export function openQueue(cfg: Config, args: ParsedArgs, command: string): Promise<PartitionQueue> {
-  return PartitionQueue.open({ url: databaseUrl(cfg, command), pool: int(args, 'queue-pool', 1) ?? DEFAULT_QUEUE_POOL });
+/** The queue in the database of `url` (databaseUrl), with --queue-pool connections. */
+export function openQueue(url: string, args: ParsedArgs): Promise<PartitionQueue> {
+  return PartitionQueue.open({ url, pool: int(args, 'queue-pool', 1) ?? DEFAULT_QUEUE_POOL });
 }
 
 /** The flags `bqx run` adds for --distributed. */
@@ -72,6 +73,7 @@ export const DISTRIBUTED_RUN_OPTIONS = {
  * worker has taken). `localLake` tells whether the embedded validator can read the lake afterwards.
  */
 export async function runDistributedCommand(cfg: Config, args: ParsedArgs, sel: RunSelection): Promise<{ result: RunResult; localLake: boolean }> {
+  const url = databaseUrl(cfg, 'bqx run --distributed');
   const objects = lakeStore(args, 'bqx run --distributed');
   const json = bool(args, 'json');
   const sink = progressSink(cfg.dataDir, { tty: process.stderr.isTTY === true && !json, quiet: bool(args, 'quiet') || json });
@@ -81,7 +83,7 @@ export async function runDistributedCommand(cfg: Config, args: ParsedArgs, sel: 
   process.once('SIGTERM', onSignal);
   try {
     const result = await withStore(cfg, async (store) => {
-      const queue = await openQueue(cfg, args, 'bqx run --distributed');
+      const queue = await openQueue(url, args);
       try {
         return await runDistributed(store, queue, objects, {
           ...sel, force: bool(args, 'force'), baselineTs: parseInstant(cfg.baseline), retries: int(args, 'retries') ?? cfg.retries,

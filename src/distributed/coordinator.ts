@@ -93,13 +93,17 @@ export async function runDistributed(store: Store, queue: PartitionQueue, lake: 
     const id = await queue.send(job, { expireSeconds: expiry.get(t.unit.name)!, retryLimit: opts.retries });
     sent.set(id, { task: t, retryCount: 0, started: false });
   };
+  const recorded = new Set<string>();
+  const record = async (s: UnitSummary) => {
+    recorded.add(s.unit);
+    s.startedAt = unitFirstStart.get(s.unit) ?? s.startedAt;
+    s.wallMs = Date.now() - s.startedAt;
+    await store.putStageRecord(stageRecord(runId, s, Math.max(1, workersOf.get(s.unit)?.size ?? 0)));
+    emit({ type: 'unit-done', summary: { ...s } });
+  };
   const unitDone = async (unit: string) => {
     const s = summaries.get(unit)!;
-    if (s.done + s.failed + s.pending < s.total - s.skipped) return;
-    s.startedAt = unitFirstStart.get(unit) ?? s.startedAt;
-    s.wallMs = Date.now() - s.startedAt;
-    await store.putStageRecord(stageRecord(runId, s, Math.max(1, workersOf.get(unit)?.size ?? 0)));
-    emit({ type: 'unit-done', summary: { ...s } });
+    if (!recorded.has(unit) && s.done + s.failed + s.pending === s.total - s.skipped) await record(s);
   };
   /** Every task that (transitively) reads a failed partition stays pending. */
   const block = async (key: string) => {
@@ -171,6 +175,7 @@ export async function runDistributed(store: Store, queue: PartitionQueue, lake: 
     await queue.cancel([...states.values()].filter((st) => st.state === 'created' || st.state === 'retry').map((st) => st.id));
     for (const s of summaries.values()) s.pending = s.total - s.skipped - s.done - s.failed;
   }
+  for (const s of summaries.values()) if (!recorded.has(s.unit)) await record(s); // up to date, or interrupted
   const list = [...summaries.values()];
   const status = interrupted ? 'interrupted' : list.some((s) => s.failed > 0 || s.pending > 0) ? 'failed' : 'done';
   const wallMs = Date.now() - t0;

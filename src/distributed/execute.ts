@@ -79,3 +79,13 @@ export async function executeJob(ctx: ExecuteContext, job: FetchedJob, nextId: n
     computeMs: reply.computeMs, writeMs: reply.writeMs, warnings: reply.warnings,
   };
 }
+
+/**
+ * Records a job that did not finish here: pending (it will run again: a failure with retries left, or a
+ * release) or failed (its last retry). Written before the job goes back to the queue, so that it cannot
+ * overwrite the manifest of the next execution.
+ */
+export async function recordUnfinished(ctx: Pick<ExecuteContext, 'store' | 'units' | 'workerId'>, job: FetchedJob, error: string, final: boolean): Promise<void> {
+  const t = taskOf(job.data, ctx.units);
+  await ctx.store.putManifest(manifestOf(t, { status: final ? 'failed' : 'pending', attempts: job.retryCount + 1, worker: ctx.workerId, error, finishedAt: Date.now() }));
+}

@@ -3,6 +3,8 @@
 // retries go back to the queue at once (retryDelay 0); a job whose handler died is failed by pg-boss's
 // expiry check after its expireIn and then retried like any failure.
 import PgBoss from 'pg-boss';
+import type pg from 'pg';
+import { connectPool } from '../store/postgres/connect.ts';
 import type { MonthInfo } from '../pipeline/plan.ts';
 
 export const QUEUE = 'bqx-partitions';
@@ -62,14 +64,18 @@ export interface QueueOptions {
 }
 
 export class PartitionQueue {
-  private constructor(private readonly boss: PgBoss) {}
+  private constructor(private readonly boss: PgBoss, private readonly pool: pg.Pool) {}
 
-  /** Connects, installs or migrates pg-boss's schema, and creates the queue (pg-boss 10 needs it before send). */
+  /**
+   * Connects, installs or migrates pg-boss's schema, and creates the queue (pg-boss 10 needs it before
+   * send). The connections come from the store's connector (the same password sources, never printed),
+   * in a pool of their own.
+   */
   static async open(opts: QueueOptions): Promise<PartitionQueue> {
+    const { pool } = await connectPool({ url: opts.url, pool: opts.pool ?? DEFAULT_QUEUE_POOL });
     // supervise/schedule off: maintenance (expiry) is driven explicitly by the coordinator's expire().
-    const boss = new PgBoss({ connectionString: opts.url, max: opts.pool ?? DEFAULT_QUEUE_POOL, supervise: false, schedule: false });
-    const errors: Error[] = [];
-    boss.on('error', (e) => errors.push(e));
+    const boss = new PgBoss({ db: { executeSql: (text, values) => pool.query(text, values) }, supervise: false, schedule: false });
+    boss.on('error', () => undefined); // failures surface as rejected calls
     await boss.start();
     if (!(await boss.getQueue(QUEUE))) {
       try {
@@ -79,7 +85,7 @@ export class PartitionQueue {
         if (!(await boss.getQueue(QUEUE))) throw e;
       }
     }
-    return new PartitionQueue(boss);
+    return new PartitionQueue(boss, pool);
   }
 
   /** Enqueues a partition task; expireSeconds is its lease, retryLimit the re-executions allowed after a failure. */
@@ -100,7 +106,7 @@ export class PartitionQueue {
   }
 
   /** Fails the job: pg-boss puts it back at once while retries remain (retryDelay 0), else marks it failed. */
-  async fail(id: string, reason: { message: string; released?: boolean }): Promise<void> {
+  async fail(id: string, reason: { message: string }): Promise<void> {
     await this.boss.fail(QUEUE, id, reason);
   }
 
@@ -122,8 +128,9 @@ export class PartitionQueue {
     const rows = await this.sql(
       `SELECT ${cols} FROM pgboss.job WHERE name = $1 AND id = ANY($2::uuid[]) UNION ALL SELECT ${cols} FROM pgboss.archive WHERE name = $1 AND id = ANY($2::uuid[])`,
       [QUEUE, [...ids]]);
-    for (const r of rows as { id: string; state: JobState; retry_count: number; started_on: Date | null; output: unknown }[]) {
-      out.set(r.id, { id: r.id, state: r.state, retryCount: r.retry_count, startedOn: r.started_on?.getTime() ?? null, output: r.output });
+    // The connector's type parsers read times as epoch ms.
+    for (const r of rows as { id: string; state: JobState; retry_count: number; started_on: number | null; output: unknown }[]) {
+      out.set(r.id, { id: r.id, state: r.state, retryCount: r.retry_count, startedOn: r.started_on, output: r.output });
     }
     return out;
   }
@@ -133,5 +140,6 @@ export class PartitionQueue {
 
   async close(): Promise<void> {
     await this.boss.stop({ graceful: false, wait: true });
+    await this.pool.end();
   }
 }

@@ -7,7 +7,7 @@ import { registry } from '../features/registry.ts';
 import { WorkerPool } from '../pipeline/pool.ts';
 import { buildUnits } from '../pipeline/units.ts';
 import type { Store } from '../store/types.ts';
-import { executeJob } from './execute.ts';
+import { executeJob, recordUnfinished } from './execute.ts';
 import { beat, ensureWorkersTable } from './heartbeat.ts';
 import type { RemoteLake } from './lake.ts';
 import type { FetchedJob, PartitionQueue } from './queue.ts';
@@ -63,6 +63,12 @@ export async function runWorker(store: Store, queue: PartitionQueue, lake: Remot
   await heartbeat();
   const timer = setInterval(heartbeat, opts.heartbeatMs);
 
+  /** Manifest first (pending, or failed after the last retry), then the job back to the queue. */
+  async function giveBack(job: FetchedJob, message: string, final: boolean): Promise<void> {
+    await recordUnfinished({ store, units, workerId: id }, job, message, final).catch((err: Error) => opts.log(`could not record ${job.data.key}: ${err.message}`));
+    await queue.fail(job.id, { message }).catch((err: Error) => opts.log(`could not fail ${job.data.key}: ${err.message}`));
+  }
+
   async function handle(job: FetchedJob): Promise<void> {
     const key = job.data.key;
     const t0 = Date.now();
@@ -78,7 +84,7 @@ export async function runWorker(store: Store, queue: PartitionQueue, lake: Remot
       const message = ((e as Error).stack ?? String(e)).split('\n')[0]!;
       summary.failed++;
       opts.log(`failed ${key}: ${message}`);
-      await queue.fail(job.id, { message }).catch((err: Error) => opts.log(`could not fail ${key}: ${err.message}`));
+      await giveBack(job, message, job.retryCount >= job.retryLimit);
     }
   }
 
@@ -107,7 +113,7 @@ export async function runWorker(store: Store, queue: PartitionQueue, lake: Remot
       for (const { job } of inflight.values()) {
         released.add(job.id);
         summary.released++;
-        await queue.fail(job.id, { message: `released: worker ${id} stopping`, released: true });
+        await giveBack(job, `released: worker ${id} stopping`, job.retryCount >= job.retryLimit);
         opts.log(`released ${job.data.key} (grace of ${opts.graceMs} ms over)`);
       }
     }

@@ -4,7 +4,7 @@ import { RemoteLake } from '../../distributed/lake.ts';
 import { runWorker } from '../../distributed/worker.ts';
 import { int, type CommandSpec } from '../args.ts';
 import { configFrom, withStore } from '../context.ts';
-import { cacheDir, durationMs, LAKE_OPTIONS, lakeStore, openQueue } from '../distributed.ts';
+import { cacheDir, databaseUrl, durationMs, LAKE_OPTIONS, lakeStore, openQueue } from '../distributed.ts';
 
 export const worker: CommandSpec = {
   name: 'worker',
@@ -25,6 +25,7 @@ worker at once). A killed worker's task is retried once its lease (from the meas
   },
   async run(args) {
     const cfg = configFrom(args);
+    const url = databaseUrl(cfg, 'bqx worker');
     const objects = lakeStore(args, 'bqx worker');
     const lake = new RemoteLake(objects, cacheDir(args, cfg));
     const idle = args.values['idle-exit'] === undefined ? undefined : durationMs(args, 'idle-exit', 0);
@@ -39,7 +40,7 @@ worker at once). A killed worker's task is retried once its lease (from the meas
     process.once('SIGINT', onInt);
     try {
       const summary = await withStore(cfg, async (store) => {
-        const queue = await openQueue(cfg, args, 'bqx worker');
+        const queue = await openQueue(url, args);
         try {
           console.log(`worker ${process.pid}: queue ${store.location}, lake ${objects.location}, ${opts.concurrency} at a time`);
           return await runWorker(store, queue, lake, { ...opts, signal: ac.signal, log: (line) => console.log(line) });
