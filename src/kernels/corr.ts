@@ -9,13 +9,11 @@
 //
 // Stability: the sums are kept of x − kx (and y − ky), with the shifts set to the window's mean at each
 // exact re-summation (every w rows, anchored at row w − 1, so values at rows ≤ t never depend on rows
-// > t; and at the next row when the mean has drifted from the shift by more than 8 standard deviations). Central sums C = S2 − S1²/n then never subtract large, nearly equal numbers (idx ≈ 100 with
+// > t; and at the next row when the mean has drifted from the shift by more than √DRIFT_LIMIT = 4 standard deviations). Central sums C = S2 − S1²/n then never subtract large, nearly equal numbers (idx ≈ 100 with
 // 1e-4 moves, currency levels ≈ 0.3 with 1e-4 moves). A central sum below 1e-12 of its raw shifted sum
 // is rounding residue of a constant window and is taken as exactly 0 (→ NaN correlation, std 0).
-// Between re-summations the running sums are compensated (TwoSum, compensated.ts), so values that left
+// Between re-summations the running sums are compensated (TwoSum, as in rolling.ts), so values that left
 // the window — a level far from today's across a long gap — leave no rounding behind.
-
-import { twoSumError } from './compensated.ts';
 
 const ZERO_REL = 1e-12;
 /** SSres / Cyy below which the residual z is recomputed directly from the window (see nearExactResidZ). */
@@ -57,10 +55,11 @@ export function rollingPair(x: Float64Array, y: Float64Array, w: number, minVali
   masked(x, y, w, minValid, {}, cols);
 }
 
-// Layout of the running state (one Float64Array, so re-summation and row updates share code).
-const KX = 0, KY = 1, CNT = 2, SX = 3, SY = 4, SXX = 5, SYY = 6, SXY = 7, ERR = 5; // ERR: offset of a sum's error
-
-/** One pass over the rows with running shifted sums. For one series x === y and the y sums duplicate x's. */
+/**
+ * One pass over the rows with running shifted sums. For one series x === y and the y sums duplicate x's.
+ * The state lives in local variables (this loop is the hot path of the ci and cross stages): each sum s
+ * has its TwoSum error e beside it, updated as r = s + a, e += (s − (r − (r − s))) + (a − (r − s)), s = r.
+ */
 function masked(x: Float64Array, y: Float64Array, w: number, minValid: number, one: SeriesColumns, two: PairColumns): void {
   if (!Number.isInteger(w) || w < 1) throw new RangeError(`window must be a positive integer, got ${w}`);
   if (!(minValid >= 1 && minValid <= w)) throw new RangeError(`minValid ${minValid} outside [1, ${w}]`);
@@ -69,25 +68,53 @@ function masked(x: Float64Array, y: Float64Array, w: number, minValid: number, o
   const { mean, std, z } = one;
   const { corr, cov, beta, residZ } = two;
   for (const c of [mean, std, z, corr, cov, beta, residZ]) if (c) checkOut(x, c);
-  const st = new Float64Array(SXY + ERR + 1);
+  const paired = x !== y;
+  let kx = 0, ky = 0, cnt = 0;
+  let sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0; // Σ of the shifted terms a = x − kx, b = y − ky
+  let ex = 0, ey = 0, exx = 0, eyy = 0, exy = 0; // their TwoSum rounding errors
   let resumIn = 0; // rows until the next exact re-summation (at t = w − 1, 2w − 1, …, or early on drift)
   for (let t = 0; t < n; t++) {
     if (t >= w - 1) {
-      if (resumIn-- === 0) {
-        resumIn = w - 1;
-        resum(x, y, t - w + 1, t, st);
-      } else {
-        addRow(st, x[t]!, y[t]!, 1);
-        addRow(st, x[t - w]!, y[t - w]!, -1);
-        // The mean has drifted far from the shift (a level that has left the window): re-sum now, so
-        // that C = S2 − S1²/n never loses more than log10(1 + DRIFT_LIMIT) digits to cancellation.
-        if (drifted(st, SX, SXX) || (x !== y && drifted(st, SY, SYY))) {
+      // Either the row t enters and the row t − w leaves (2 updates), or an exact re-summation of the
+      // window around its mean (w updates), which also follows a slide whose mean has drifted far from
+      // the shift (a level that has left the window), so that C = S2 − S1²/n never loses more than
+      // log10(1 + DRIFT_LIMIT) digits to cancellation.
+      let resum = resumIn-- === 0;
+      for (;;) {
+        if (resum) {
           resumIn = w - 1;
-          resum(x, y, t - w + 1, t, st);
+          let mx = 0, my = 0, m = 0;
+          for (let i = t - w + 1; i <= t; i++) {
+            const a = x[i]!, b = y[i]!;
+            if (a - a === 0 && b - b === 0) { mx += a; my += b; m++; }
+          }
+          kx = m > 0 ? mx / m : 0;
+          ky = m > 0 ? my / m : 0;
+          cnt = sx = sy = sxx = syy = sxy = ex = ey = exx = eyy = exy = 0;
         }
+        const updates = resum ? w : 2;
+        for (let k = 0; k < updates; k++) {
+          // A row's terms are computed identically when it enters and when it leaves.
+          const i = resum ? t - w + 1 + k : k === 0 ? t : t - w;
+          const sign = resum || k === 0 ? 1 : -1;
+          const a = x[i]! - kx, b = y[i]! - ky;
+          if (!(a - a === 0 && b - b === 0)) continue;
+          cnt += sign;
+          let v = sign * a, r = sx + v, bv = r - sx;
+          ex += sx - (r - bv) + (v - bv); sx = r;
+          v = sign * b; r = sy + v; bv = r - sy;
+          ey += sy - (r - bv) + (v - bv); sy = r;
+          v = sign * (a * a); r = sxx + v; bv = r - sxx;
+          exx += sxx - (r - bv) + (v - bv); sxx = r;
+          v = sign * (b * b); r = syy + v; bv = r - syy;
+          eyy += syy - (r - bv) + (v - bv); syy = r;
+          v = sign * (a * b); r = sxy + v; bv = r - sxy;
+          exy += sxy - (r - bv) + (v - bv); sxy = r;
+        }
+        if (resum || !(drifted(cnt, sx + ex, sxx + exx) || (paired && drifted(cnt, sy + ey, syy + eyy)))) break;
+        resum = true;
       }
     }
-    const cnt = st[CNT]!;
     if (t < w - 1 || cnt < minValid) {
       if (mean) mean[t] = NaN;
       if (std) std[t] = NaN;
@@ -98,8 +125,7 @@ function masked(x: Float64Array, y: Float64Array, w: number, minValid: number, o
       if (residZ) residZ[t] = NaN;
       continue;
     }
-    const kx = st[KX]!, ky = st[KY]!;
-    const Sx = sum(st, SX), Sy = sum(st, SY), Sxx = sum(st, SXX), Syy = sum(st, SYY), Sxy = sum(st, SXY);
+    const Sx = sx + ex, Sy = sy + ey, Sxx = sxx + exx, Syy = syy + eyy, Sxy = sxy + exy;
     const dx = Sx / cnt, dy = Sy / cnt;
     const cxx = central(Sxx, Sx, cnt);
     if (mean) mean[t] = kx + dx;
@@ -131,53 +157,11 @@ function masked(x: Float64Array, y: Float64Array, w: number, minValid: number, o
   }
 }
 
-/** Exact re-summation of rows [lo, hi], shifted to the mean of their valid rows (two passes). */
-function resum(x: Float64Array, y: Float64Array, lo: number, hi: number, st: Float64Array): void {
-  let mx = 0, my = 0, m = 0;
-  for (let i = lo; i <= hi; i++) {
-    const a = x[i]!, b = y[i]!;
-    if (a - a === 0 && b - b === 0) { mx += a; my += b; m++; }
-  }
-  st.fill(0);
-  st[KX] = m > 0 ? mx / m : 0;
-  st[KY] = m > 0 ? my / m : 0;
-  for (let i = lo; i <= hi; i++) addRow(st, x[i]!, y[i]!, 1);
-}
-
-/**
- * Adds (sign 1) or removes (sign −1) a row's shifted terms when both values are finite. A row's terms are
- * computed identically when it enters and when it leaves, and each addition's exact rounding error
- * (TwoSum) is summed beside its sum, so the sums stay exact to about one rounding of their current value
- * however large the values that have left the window (a level far from today's, before a long gap).
- */
-function addRow(st: Float64Array, xi: number, yi: number, sign: 1 | -1): void {
-  const a = xi - st[KX]!, b = yi - st[KY]!;
-  if (!(a - a === 0 && b - b === 0)) return;
-  st[CNT] += sign;
-  addTerm(st, SX, sign * a);
-  addTerm(st, SY, sign * b);
-  addTerm(st, SXX, sign * (a * a));
-  addTerm(st, SYY, sign * (b * b));
-  addTerm(st, SXY, sign * (a * b));
-}
-
-function addTerm(st: Float64Array, i: number, a: number): void {
-  const s = st[i]!, r = s + a;
-  st[i + ERR] += twoSumError(s, a, r);
-  st[i] = r;
-}
-
-/** A compensated running sum. */
-function sum(st: Float64Array, i: number): number {
-  return st[i]! + st[i + ERR]!;
-}
-
-/** Whether the window mean has moved more than √DRIFT_LIMIT standard deviations from the shift. */
-function drifted(st: Float64Array, s1: number, s2: number): boolean {
-  const cnt = st[CNT]!;
+/** Whether the window mean (s1 / cnt) has moved more than √DRIFT_LIMIT standard deviations from the shift. */
+function drifted(cnt: number, s1: number, s2: number): boolean {
   if (cnt < 2) return false;
-  const d = sum(st, s1) / cnt;
-  const c = central(sum(st, s2), sum(st, s1), cnt);
+  const d = s1 / cnt;
+  const c = central(s2, s1, cnt);
   return c > 0 && d * d > (DRIFT_LIMIT * c) / cnt;
 }
 

@@ -87,11 +87,17 @@ export class HmmWorkspace {
   readonly logMax: Float64Array;
   /** 1 / c_t, the forward normalisers. */
   readonly scale: Float64Array;
+  #identity: Int32Array | null = null;
   constructor(n: number) {
     this.alpha = new Float64Array(n * K);
     this.emis = new Float64Array(n * K);
     this.logMax = new Float64Array(n);
     this.scale = new Float64Array(n);
+  }
+  /** 0, 1, …, n − 1 (the codes of observations without levels). */
+  identity(n: number): Int32Array {
+    if (!this.#identity) this.#identity = Int32Array.from({ length: this.scale.length }, (_, i) => i);
+    return this.#identity.subarray(0, n);
   }
 }
 
@@ -113,10 +119,13 @@ export function baumWelch(x: Float64Array, init: HmmParams, opts: BaumWelchOptio
   const levels = levelsOf(x);
   const done = (logLik: number, converged: boolean, degenerate: string | null): HmmFit =>
     ({ params: p, logLik, iterations, converged, degenerate });
+  // Row t's emissions are entry codes[t] of emis/logMax: its level, or t itself.
+  const emis = levels ? levels.emis : work.emis;
+  const logMax = levels ? levels.logMax : work.logMax;
+  const codes = levels ? levels.codes : work.identity(n);
   for (;;) {
-    emissions(p, levels ? levels.values : x, levels ? levels.emis : work.emis, levels ? levels.logMax : work.logMax);
-    if (levels) levels.expand(work.emis, work.logMax);
-    const ll = eStep(n, p, work, xiSum, gammaSum);
+    emissions(p, levels ? levels.values : x, emis, logMax);
+    const ll = eStep(n, p, work, emis, logMax, codes, xiSum, gammaSum);
     if (!Number.isFinite(ll)) return done(ll, false, 'non-finite log-likelihood');
     if (iterations > 0 && ll - prev < opts.tol) return done(ll, true, null);
     if (iterations >= opts.maxIter) return done(ll, false, null);
@@ -135,7 +144,7 @@ export function baumWelch(x: Float64Array, init: HmmParams, opts: BaumWelchOptio
 /**
  * The distinct values of a fit's observations and each row's index into them. Price-quantised series
  * repeat few values (≈ 400 distinct Δidx in a week of EURUSD), so the emission densities — two exp per
- * value — are evaluated once per distinct value and copied to the rows; the results are identical.
+ * value — are evaluated once per distinct value and read through the row's code; the results are identical.
  */
 class Levels {
   readonly emis: Float64Array;
@@ -143,14 +152,6 @@ class Levels {
   constructor(readonly values: Float64Array, readonly codes: Int32Array) {
     this.emis = new Float64Array(values.length * K);
     this.logMax = new Float64Array(values.length);
-  }
-  expand(emis: Float64Array, logMax: Float64Array): void {
-    const { codes } = this;
-    for (let t = 0; t < codes.length; t++) {
-      const c = codes[t]!;
-      emis[3 * t] = this.emis[3 * c]!; emis[3 * t + 1] = this.emis[3 * c + 1]!; emis[3 * t + 2] = this.emis[3 * c + 2]!;
-      logMax[t] = this.logMax[c]!;
-    }
   }
 }
 
@@ -195,22 +196,26 @@ function emissions(p: HmmParams, src: Float64Array, emis: Float64Array, logMax: 
 }
 
 /**
- * E-step for 3 states (unrolled: this is the hot loop of every weekly refit), from the emissions in the
- * workspace. Forward pass with α scaled to sum 1 per row; backward pass with β_{n−1} = 1,
+ * E-step for 3 states (unrolled: this is the hot loop of every weekly refit), row t's emissions read at
+ * entry codes[t] of emis (3 per entry) and logMax. Forward pass with α scaled to sum 1 per row; backward pass with β_{n−1} = 1,
  * g_j = b_{t+1}(j) β_{t+1}(j) / c_{t+1}, ξ_t(i, j) = α_t(i) A_ij g_j and β_t(i) = Σ_j A_ij g_j, accumulating
  * Σ_t ξ_t into xiSum and Σ_t γ_t into gammaSum, with γ_t = α_t ⊙ β_t written over α. Returns the
  * log-likelihood Σ_t (ln c_t + max_j ln b_t(j)).
  */
-function eStep(n: number, p: HmmParams, ws: HmmWorkspace, xiSum: Float64Array, gammaSum: Float64Array): number {
-  const { alpha, emis, logMax, scale } = ws;
+function eStep(
+  n: number, p: HmmParams, ws: HmmWorkspace, emis: Float64Array, logMax: Float64Array, codes: Int32Array,
+  xiSum: Float64Array, gammaSum: Float64Array,
+): number {
+  const { alpha, scale } = ws;
   const [a00, a01, a02, a10, a11, a12, a20, a21, a22] = p.trans as unknown as number[];
   let ll = 0;
   let prod = 1;
   let p0 = p.start[0]!, p1 = p.start[1]!, p2 = p.start[2]!; // predicted distribution of row t
   for (let t = 0; t < n; t++) {
     const r = 3 * t;
-    const b0 = emis[r]!, b1 = emis[r + 1]!, b2 = emis[r + 2]!;
-    const m = logMax[t]!;
+    const c0 = codes[t]!, e = 3 * c0;
+    const b0 = emis[e]!, b1 = emis[e + 1]!, b2 = emis[e + 2]!;
+    const m = logMax[c0]!;
     const v0 = p0 * b0, v1 = p1 * b1, v2 = p2 * b2;
     const c = v0 + v1 + v2;
     const ic = 1 / c;
@@ -236,7 +241,8 @@ function eStep(n: number, p: HmmParams, ws: HmmWorkspace, xiSum: Float64Array, g
   for (let t = n - 2; t >= 0; t--) {
     const r = 3 * t;
     const ic = scale[t + 1]!; // 1 / c_{t+1}
-    const g0 = emis[r + 3]! * be0 * ic, g1 = emis[r + 4]! * be1 * ic, g2 = emis[r + 5]! * be2 * ic;
+    const e = 3 * codes[t + 1]!; // b_{t+1}
+    const g0 = emis[e]! * be0 * ic, g1 = emis[e + 1]! * be1 * ic, g2 = emis[e + 2]! * be2 * ic;
     const q0 = alpha[r]!, q1 = alpha[r + 1]!, q2 = alpha[r + 2]!;
     const e00 = a00 * g0, e01 = a01 * g1, e02 = a02 * g2;
     const e10 = a10 * g0, e11 = a11 * g1, e12 = a12 * g2;

