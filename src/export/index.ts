@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { sha256 } from '../core/hash.ts';
+import { EVERY_PAIR, formatPartition } from '../core/partition.ts';
 import { isoMinute } from '../core/time.ts';
 import { registry } from '../features/registry.ts';
 import { hashFile, LocalObjectStore, openObjectStore, type ObjectStore, type S3Options } from '../io/objectstore/index.ts';
@@ -82,7 +83,7 @@ export async function exportDataSet(store: Store, opts: ExportOptions): Promise<
   if (!gate.ok && !opts.force) throw new ExportRefused(`refusing to export: ${gate.message}; --force exports it marked unvalidated`);
   const reg = registry();
   const units = buildUnits(reg);
-  const done = new Map((await store.getManifests()).filter((m) => m.status === 'done').map((m) => [`${m.stage}|${m.pair}|${m.month}`, m]));
+  const done = new Map((await store.getManifests()).filter((m) => m.status === 'done').map((m) => [formatPartition({ unit: m.stage, pair: m.pair, month: m.month }), m]));
   const missing: string[] = [];
   const parts: PairMonth[] = (await store.monthIndex())
     .filter((r) => (!opts.pairs || opts.pairs.includes(r.pair)) && (!opts.months || opts.months.includes(r.month)))
@@ -90,7 +91,7 @@ export async function exportDataSet(store: Store, opts: ExportOptions): Promise<
       const versions: Record<string, string> = {};
       const paths: string[] = [];
       for (const u of units) {
-        const m = done.get(`${u.name}|${u.kind === 'month' ? '*' : pair}|${month}`);
+        const m = done.get(formatPartition({ unit: u.name, pair: u.kind === 'month' ? EVERY_PAIR : pair, month }));
         const path = partitionPath(opts.dataDir, u.name, pair, month);
         if (!m || !existsSync(path)) { missing.push(`${u.name} ${pair} ${month}`); return []; }
         versions[u.name] = m.dataVersion;

@@ -4,6 +4,7 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PipelineEvent } from '../pipeline/events.ts';
+import { formatPartition } from '../core/partition.ts';
 
 export type LiveState = 'pending' | 'running' | 'done' | 'failed';
 
@@ -50,7 +51,7 @@ export interface RunView {
 
 const LINES_KEPT = 50;
 
-export const partitionKey = (unit: string, pair: string, month: string) => `${unit}|${pair}|${month}`;
+export const partitionKey = (unit: string, pair: string, month: string) => formatPartition({ unit, pair, month });
 
 type Logged = PipelineEvent & { t: string };
 
