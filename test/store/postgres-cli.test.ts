@@ -100,9 +100,12 @@ test('bqx run --db on a tiny synthetic market records the manifests a run on the
   assert.ok(want.length > 0 && want.every((m) => m.status === 'done'));
 
   // (one pooled connection: calls wait their turn for it)
-  const r = JSON.parse(ok(bqx(['run', '--stages', 'base', '--skip-validation', '--max-workers', '1', '--quiet', '--db', url, '--db-pool', '1', '--data-dir', pgDir, '--json']),
-    'run --db')) as { runId: string; status: string };
+  const r = JSON.parse(ok(bqx(['run', '--stages', 'base', '--max-workers', '1', '--quiet', '--db', url, '--db-pool', '1', '--data-dir', pgDir, '--json']),
+    'run --db')) as { runId: string; status: string; validation: { passed: boolean }; tables: { load: { loaded: number }; sqlPassed: boolean } };
   assert.equal(r.status, 'done');
+  // validated, then the feature tables loaded (one per computed partition) and checked by the generated SQL
+  assert.equal(r.validation.passed, true);
+  assert.deepEqual([r.tables.load.loaded, r.tables.sqlPassed], [want.length, true]);
   assert.ok(existsSync(join(pgDir, 'lake')) && !existsSync(join(pgDir, 'bqx.duckdb')), 'the lake stays local, the store is PostgreSQL');
   const c = new pg.Client({ connectionString: url });
   await c.connect();
@@ -110,6 +113,8 @@ test('bqx run --db on a tiny synthetic market records the manifests a run on the
     const manifests = (await c.query('SELECT stage, pair, month, status, row_count, checksum, data_version FROM bqx.manifests ORDER BY stage, pair, month')).rows;
     // int8 comes back as a string from a plain pg client
     assert.deepEqual(manifests, want, 'same partitions, row counts, checksums of the Parquet outputs and data versions');
+    const loaded = (await c.query('SELECT count(*)::int AS n FROM bqx.bqx_eurusd')).rows[0].n;
+    assert.equal(loaded, want.reduce((n, m) => n + Number(m.row_count), 0), 'the bqx feature table holds every computed row');
     const [rec] = (await c.query('SELECT id, command, summary FROM bqx.runs WHERE id = $1', [r.runId])).rows;
     assert.equal(rec.command, 'run');
     assert.equal(rec.summary.store, `postgres://postgres@127.0.0.1:5432${new URL(url).pathname}`);

@@ -5,9 +5,11 @@ import { isPair, pairInfo } from '../../core/currencies.ts';
 import { STAGES, type StageName } from '../../features/types.ts';
 import type { RunResult } from '../../pipeline/run.ts';
 import { bool, int, list, str, UsageError, type CommandSpec, type ParsedArgs } from '../args.ts';
-import { configFrom, withStore } from '../context.ts';
+import { configFrom, storeLocation, withStore } from '../context.ts';
 import { fmtDuration, printJson, table } from '../output.ts';
 import { progressSink } from '../progress.ts';
+import { printTables } from '../tables.ts';
+import { loadAndValidateTables } from '../../job/tables.ts';
 import type { Config } from '../../core/config.ts';
 import type { ValidationReport } from '../../validate/index.ts';
 import { trackerFor, trackerOf } from '../tracking.ts';
@@ -121,9 +123,17 @@ export const run: CommandSpec = {
     const dist = bool(args, 'distributed') ? await runDistributedCommand(cfg, args, definedOnly(runSelection(args))) : null;
     const r = dist?.result ?? await runWithSignals(cfg, args, 'run');
     if (!bool(args, 'json')) printRunSummary(r);
-    const report = dist && !dist.localLake ? null : await validateRun(cfg, args, r);
-    if (bool(args, 'json')) printJson({ ...r, validation: report && { passed: report.passed, runId: report.runId, summary: report.summary } });
+    const localLake = !dist || dist.localLake;
+    const report = localLake ? await validateRun(cfg, args, r) : null;
+    // With PostgreSQL: the feature tables get what the run computed, checked by the generated SQL.
+    const tables = cfg.databaseUrl !== '' && localLake && r.status === 'done' && !bool(args, 'skip-validation')
+      ? await withStore(cfg, async (store) => loadAndValidateTables({ url: cfg.databaseUrl, pool: cfg.dbPool }, cfg.dataDir, runSelection(args).stages, await store.getManifests()))
+      : null;
+    if (bool(args, 'json')) {
+      printJson({ ...r, validation: report && { passed: report.passed, runId: report.runId, summary: report.summary },
+        ...(tables ? { tables: { load: tables.load, sqlPassed: tables.sql.passed, summary: tables.sql.summary } } : {}) });
+    } else if (tables) printTables(tables, storeLocation(cfg));
     if (r.status !== 'done') return r.status === 'interrupted' ? 130 : 1;
-    return report === null || report.passed ? 0 : 1;
+    return (report === null || report.passed) && (tables?.sql.passed ?? true) ? 0 : 1;
   },
 };

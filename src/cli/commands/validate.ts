@@ -2,15 +2,9 @@
 // quality of the stored outputs; writes <data-dir>/reports/<run>/validation.{json,md}; with a database,
 // also loads its feature tables and runs the generated validation SQL on them; exit 1 on failure.
 import { parseInstant } from '../../core/time.ts';
-import { registry } from '../../features/registry.ts';
-import { featureTables } from '../../features/tables.ts';
 import { STAGES } from '../../features/types.ts';
-import { buildUnits } from '../../pipeline/units.ts';
-import { runSqlValidation, type SqlValidation } from '../../sql/check.ts';
-import { connectPool } from '../../store/postgres/connect.ts';
-import { syncFeatures, tablesOfUnit, type SyncReport } from '../../store/postgres/feature-sync.ts';
-import type { ManifestRecord } from '../../store/types.ts';
-import type { Config } from '../../core/config.ts';
+import { loadAndValidateTables } from '../../job/tables.ts';
+import { printTables } from '../tables.ts';
 import { DEFAULT_BATTERY } from '../../validate/causality.ts';
 import { DEFAULT_BUDGET, validate, type ValidationReport } from '../../validate/index.ts';
 import { reportDir } from '../../validate/report.ts';
@@ -38,34 +32,6 @@ function printReport(r: ValidationReport, dir: string): void {
   console.log(`causality battery ${fmtDuration(t.batteryMs)} on ${r.partitions.filter((p) => p.cuts.length > 0).length} partitions` +
     (t.ratio !== null ? ` (${Math.round(100 * t.ratio)} % of the partitions' compute time)` : '') + `, lake scan ${fmtDuration(t.scanMs)}`);
   console.log(`validation ${r.runId}: ${r.passed ? 'passed' : 'FAILED'} — report ${dir}/validation.md`);
-}
-
-/**
- * With a database (--db / BQX_DATABASE_URL): loads the feature tables of the --stages from the lake
- * (only partitions whose data version changed), then runs the generated validation SQL on them, every
- * pair and month with bars (sql/check.ts: the embedded validator's completeness and quality rules).
- */
-async function validateTables(cfg: Config, stages: readonly string[] | undefined, manifests: readonly ManifestRecord[]): Promise<{ load: SyncReport; sql: SqlValidation }> {
-  const { pool } = await connectPool({ url: cfg.databaseUrl, pool: cfg.dbPool });
-  try {
-    const reg = registry();
-    const units = buildUnits(reg).filter((u) => !stages || stages.includes(u.stage));
-    const tables = units.flatMap((u) => tablesOfUnit(u, featureTables(reg)));
-    const load = await syncFeatures({ pool, dataDir: cfg.dataDir, units, tables, manifests });
-    return { load, sql: await runSqlValidation(pool, units, tables) };
-  } finally {
-    await pool.end();
-  }
-}
-
-function printTables(t: { load: SyncReport; sql: SqlValidation }, database: string): void {
-  console.log(`\nPostgreSQL feature tables (${database}): ${t.load.loaded} partitions loaded, ${t.load.upToDate} up to date; SQL validation:`);
-  console.log(table(['group', 'check', 'status', 'checked', 'failed', 'unavailable', 'info'],
-    t.sql.summary.map((s) => [s.group, s.check, s.status, s.checked, s.failed, s.unavailable, s.info])));
-  const failures = t.sql.findings.filter((f) => f.outcome === 'fail');
-  for (const f of failures.slice(0, 10)) console.log(`FAIL ${f.check}: ${f.message}`);
-  if (failures.length > 10) console.log(`… ${failures.length - 10} more failures`);
-  console.log(`SQL validation in ${fmtDuration(t.sql.ms)}: ${t.sql.passed ? 'passed' : 'FAILED'}`);
 }
 
 export const validateCmd: CommandSpec = {
@@ -101,7 +67,7 @@ partition completeness, timestamps, NULLs after the burn-in, ±Infinity, declare
     const { report, tables } = await withStore(cfg, async (store) => {
       const report = await validate(store, opts,
         progress ? (p) => process.stderr.write(`\r\x1b[2K${p.phase} ${p.done}/${p.total} ${p.message}`) : undefined);
-      return { report, tables: cfg.databaseUrl === '' ? null : await validateTables(cfg, sel.stages, await store.getManifests()) };
+      return { report, tables: cfg.databaseUrl === '' ? null : await loadAndValidateTables({ url: cfg.databaseUrl, pool: cfg.dbPool }, cfg.dataDir, sel.stages, await store.getManifests()) };
     });
     if (progress) process.stderr.write('\r\x1b[2K');
     const dir = reportDir(cfg.dataDir, report.runId);
