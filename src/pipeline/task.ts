@@ -7,7 +7,7 @@ import { computeMonthUnit, computePairUnit, type PairInput } from './compute.ts'
 import type { Unit } from './units.ts';
 import type { WorkerPairInput, WorkerReply, WorkerTask } from './protocol.ts';
 
-function barsFrom(buffer: ArrayBuffer, n: number): Bars {
+export function barsFrom(buffer: ArrayBuffer, n: number): Bars {
   const col = (k: number) => new Float64Array(buffer, k * n * 8, n);
   return { ts: col(0), open: col(1), high: col(2), low: col(3), close: col(4), volume: col(5) };
 }
