@@ -137,7 +137,9 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
         const bytes = reply.outputs.reduce((n, o) => n + o.bytes, 0);
         const single = reply.outputs.length === 1 ? reply.outputs[0]! : null;
         const extra: Record<string, unknown> = { ...reply.notes };
-        if (!single) extra.outputs = Object.fromEntries(reply.outputs.map((o) => [o.pair, { path: o.path, rows: o.rows, bytes: o.bytes, checksum: o.checksum }]));
+        // The file statistics validation reads instead of the file while its checksum matches (colstats.ts).
+        if (!single) extra.outputs = Object.fromEntries(reply.outputs.map((o) => [o.pair, { path: o.path, rows: o.rows, bytes: o.bytes, checksum: o.checksum, stats: o.stats }]));
+        else extra.stats = single.stats;
         if (reply.warnings.length) extra.warnings = reply.warnings;
         await store.putManifest(record(t, {
           status: 'done', rows, bytes, checksum: single?.checksum ?? '', path: single?.path ?? '', startedAt, finishedAt: Date.now(),

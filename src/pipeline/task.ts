@@ -2,6 +2,7 @@
 // the lake, compute the unit, write each pair's Parquet atomically. Runs inside a worker thread.
 import type { Bars } from '../core/types.ts';
 import { readParquetColumns, writeParquetFile } from '../io/parquet.ts';
+import { partitionStats } from './colstats.ts';
 import { LAKE_ENCODING } from './lake.ts';
 import { computeMonthUnit, computePairUnit, type PairInput } from './compute.ts';
 import type { Unit } from './units.ts';
@@ -72,7 +73,7 @@ export async function executeTask(task: WorkerTask, units: ReadonlyMap<string, U
   const outputs = task.inputs.map((i) => {
     const o = result.outputs.get(i.pair)!;
     const w = writeParquetFile(i.outPath, { ts: o.ts, columns: o.columns }, { metadata: task.metadata, encoding: LAKE_ENCODING });
-    return { pair: i.pair, path: i.outPath, rows: o.ts.length, ...w };
+    return { pair: i.pair, path: i.outPath, rows: o.ts.length, ...w, stats: partitionStats(unit.columns, o.ts, o.columns) };
   });
   return { id: task.id, ok: true, outputs, notes: result.notes, warnings: result.warnings, computeMs: t1 - t0, writeMs: performance.now() - t1 };
 }

@@ -91,6 +91,7 @@ export async function validate(store: Store, opts: ValidateOptions, onProgress?:
     timing: {
       batteryMs: Math.round(result.batteryMs), computeMs: result.computeMs === null ? null : Math.round(result.computeMs),
       ratio: result.computeMs ? result.batteryMs / result.computeMs : null, scanMs: Math.round(scan?.ms ?? 0),
+      scanFromStats: scan?.statsUsed ?? 0, scanFilesRead: scan?.filesRead ?? 0,
     },
     summary,
     features: scope.units.flatMap((u) => u.columns.map((c) => ({
