@@ -90,7 +90,14 @@ export class CompletenessChecks {
     let defined = Math.max(0, n - from), missing = 0, edgeRows = 0, staleRows = 0;
     if (undef) for (let i = from; i < n; i++) if (undef.at(bars, i)) defined--;
     for (let k = 0; k < nan.length; k += 2) {
-      for (let i = Math.max(from, nan[k]!); i < Math.min(n, nan[k + 1]!); i++) {
+      const lo = Math.max(from, nan[k]!), hi = Math.min(n, nan[k + 1]!);
+      if (!undef && !staleAt) { // a whole run at once: its rows from `edge` on are expected, the others missing
+        const cut = Math.min(hi, Math.max(lo, edge));
+        missing += Math.max(0, cut - lo);
+        edgeRows += Math.max(0, hi - cut);
+        continue;
+      }
+      for (let i = lo; i < hi; i++) {
         if (undef?.at(bars, i)) continue;
         if (i >= edge) edgeRows++;
         else if (staleAt?.(i)) staleRows++;

@@ -3,12 +3,12 @@
 // its file statistics in its manifest (pipeline/colstats.ts, computed while writing): they are used while
 // the file's checksum and the bars' timestamps still match them; otherwise the file is read and the same
 // statistics computed from it.
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { PAIR_NAMES } from '../core/currencies.ts';
 import { monthEnd, monthStart } from '../core/time.ts';
 import type { Bars } from '../core/types.ts';
 import type { FeatureDef } from '../features/types.ts';
-import { sha256 } from '../core/hash.ts';
 import { readParquetColumns, readParquetFile } from '../io/parquet.ts';
 import { columnStats, nanRuns, tsHash, type ColumnStats, type PartitionStats } from '../pipeline/colstats.ts';
 import { partitionPath } from '../pipeline/lake.ts';
@@ -36,6 +36,19 @@ export interface ScanResult {
   readonly filesRead: number;
 }
 
+/** sha256 of a file, read in blocks (no buffer of the whole file). */
+function fileSha256(path: string): string {
+  const hash = createHash('sha256');
+  const block = Buffer.allocUnsafe(1 << 22);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n; (n = readSync(fd, block, 0, block.length, null)) > 0;) hash.update(block.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
 /** A stored partition as the scan sees it: its timestamps and each column's statistics. */
 interface StoredPartition {
   readonly ts: Float64Array;
@@ -59,7 +72,7 @@ function recorded(m: ManifestRecord, pair: string): { stats: PartitionStats; che
  */
 async function readStored(unit: Unit, m: ManifestRecord, pair: string, path: string, bars: Float64Array): Promise<StoredPartition> {
   const r = recorded(m, pair);
-  if (r && r.stats.rows === bars.length && r.stats.tsHash === tsHash(bars) && sha256(readFileSync(path)) === r.checksum) {
+  if (r && r.stats.rows === bars.length && r.stats.tsHash === tsHash(bars) && fileSha256(path) === r.checksum) {
     const columns = new Map(Object.entries(r.stats.columns));
     const scattered = unit.columns.filter((c) => columns.get(c.name)?.nan === null).map((c) => c.name);
     if (scattered.length > 0) {
