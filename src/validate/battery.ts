@@ -1,6 +1,7 @@
 // The temporal-causality battery over a scope: (1) on every declaration, (7) on every stored manifest,
 // (2)–(6) on a sample of partitions — at least one per unit, so that every feature is checked, and more
-// while the battery's time stays within `budget` × the compute time of the scope's partitions.
+// while the battery's time stays within `budget` × the compute time of the scope's partitions. Each
+// partition's checks run as jobs (job.ts) on worker threads, the costliest first.
 import { existsSync } from 'node:fs';
 import { addMonths, isoMinute } from '../core/time.ts';
 import { partitionPath } from '../pipeline/lake.ts';
