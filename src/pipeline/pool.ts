@@ -1,33 +1,37 @@
 // A fixed pool of worker threads. Each worker runs one task at a time; a worker that dies fails its
-// task (the scheduler retries it) and is replaced.
+// task (the scheduler retries it) and is replaced. The pipeline's tasks by default; another entry module
+// (the validation's battery jobs) brings its own task and reply types.
 import { Worker } from 'node:worker_threads';
 import type { WorkerReply, WorkerTask } from './protocol.ts';
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
-interface Slot {
+/** What a pool replies when a task could not run (the worker died, the pool closed). */
+export interface PoolFailure { readonly id: number; readonly ok: false; readonly error: string }
+
+interface Slot<T, R> {
   worker: Worker;
-  busy: { task: WorkerTask; resolve: (r: WorkerReply) => void } | null;
+  busy: { task: T; resolve: (r: R | PoolFailure) => void } | null;
 }
 
-export class WorkerPool {
-  private readonly slots: Slot[] = [];
-  private readonly waiting: { task: WorkerTask; transfer: ArrayBuffer[]; resolve: (r: WorkerReply) => void }[] = [];
+export class WorkerPool<T extends { readonly id: number } = WorkerTask, R = WorkerReply> {
+  private readonly slots: Slot<T, R>[] = [];
+  private readonly waiting: { task: T; transfer: ArrayBuffer[]; resolve: (r: R | PoolFailure) => void }[] = [];
   private closed = false;
 
-  constructor(readonly size: number) {
+  constructor(readonly size: number, private readonly entry: URL = ENTRY) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
-  private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(ENTRY), busy: null };
-    slot.worker.on('message', (reply: WorkerReply) => this.finish(slot, reply));
+  private spawn(): Slot<T, R> {
+    const slot: Slot<T, R> = { worker: new Worker(this.entry), busy: null };
+    slot.worker.on('message', (reply: R) => this.finish(slot, reply));
     slot.worker.on('error', (err) => this.crash(slot, `worker error: ${err.stack ?? err.message}`));
     slot.worker.on('exit', (code) => { if (!this.closed) this.crash(slot, `worker exited with code ${code}`); });
     return slot;
   }
 
-  private crash(slot: Slot, error: string): void {
+  private crash(slot: Slot<T, R>, error: string): void {
     const busy = slot.busy;
     slot.busy = null;
     const i = this.slots.indexOf(slot);
@@ -39,7 +43,7 @@ export class WorkerPool {
     this.pump();
   }
 
-  private finish(slot: Slot, reply: WorkerReply): void {
+  private finish(slot: Slot<T, R>, reply: R): void {
     const busy = slot.busy;
     slot.busy = null;
     busy?.resolve(reply);
@@ -56,7 +60,7 @@ export class WorkerPool {
   }
 
   /** Runs a task on the next free worker; `transfer` buffers are moved, not copied. */
-  run(task: WorkerTask, transfer: ArrayBuffer[]): Promise<WorkerReply> {
+  run(task: T, transfer: ArrayBuffer[]): Promise<R | PoolFailure> {
     if (this.closed) return Promise.resolve({ id: task.id, ok: false, error: 'pool closed' });
     return new Promise((resolve) => {
       this.waiting.push({ task, transfer, resolve });

@@ -1,5 +1,6 @@
 // Messages between the pipeline's main thread (which owns the store) and its worker threads.
 // Bars travel as one transferred ArrayBuffer per pair (no clone).
+import type { PartitionStats } from './colstats.ts';
 
 export interface WorkerPairInput {
   readonly pair: string;
@@ -29,6 +30,8 @@ export interface WorkerOutput {
   readonly rows: number;
   readonly bytes: number;
   readonly checksum: string;
+  /** What validation reads of the file, computed while writing it (colstats.ts). */
+  readonly stats: PartitionStats;
 }
 
 export type WorkerReply =

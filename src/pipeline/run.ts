@@ -94,7 +94,9 @@ export function manifestOf(t: PlannedTask, patch: Partial<ManifestRecord>): Mani
 export function outputFields(outputs: readonly WorkerOutput[], notes: Record<string, unknown>, warnings: readonly string[]): Partial<ManifestRecord> {
   const single = outputs.length === 1 ? outputs[0]! : null;
   const extra: Record<string, unknown> = { ...notes };
-  if (!single) extra.outputs = Object.fromEntries(outputs.map((o) => [o.pair, { path: o.path, rows: o.rows, bytes: o.bytes, checksum: o.checksum }]));
+  // The file statistics validation reads instead of the file while its checksum matches (colstats.ts).
+  if (!single) extra.outputs = Object.fromEntries(outputs.map((o) => [o.pair, { path: o.path, rows: o.rows, bytes: o.bytes, checksum: o.checksum, stats: o.stats }]));
+  else extra.stats = single.stats;
   if (warnings.length) extra.warnings = warnings;
   return {
     rows: outputs.reduce((n, o) => n + o.rows, 0), bytes: outputs.reduce((n, o) => n + o.bytes, 0),

@@ -2,12 +2,13 @@
 // the lake, compute the unit, write each pair's Parquet atomically. Runs inside a worker thread.
 import type { Bars } from '../core/types.ts';
 import { readParquetColumns, writeParquetFile } from '../io/parquet.ts';
+import { partitionStats } from './colstats.ts';
 import { LAKE_ENCODING } from './lake.ts';
 import { computeMonthUnit, computePairUnit, type PairInput } from './compute.ts';
 import type { Unit } from './units.ts';
 import type { WorkerPairInput, WorkerReply, WorkerTask } from './protocol.ts';
 
-function barsFrom(buffer: ArrayBuffer, n: number): Bars {
+export function barsFrom(buffer: ArrayBuffer, n: number): Bars {
   const col = (k: number) => new Float64Array(buffer, k * n * 8, n);
   return { ts: col(0), open: col(1), high: col(2), low: col(3), close: col(4), volume: col(5) };
 }
@@ -72,7 +73,7 @@ export async function executeTask(task: WorkerTask, units: ReadonlyMap<string, U
   const outputs = task.inputs.map((i) => {
     const o = result.outputs.get(i.pair)!;
     const w = writeParquetFile(i.outPath, { ts: o.ts, columns: o.columns }, { metadata: task.metadata, encoding: LAKE_ENCODING });
-    return { pair: i.pair, path: i.outPath, rows: o.ts.length, ...w };
+    return { pair: i.pair, path: i.outPath, rows: o.ts.length, ...w, stats: partitionStats(unit.columns, o.ts, o.columns) };
   });
   return { id: task.id, ok: true, outputs, notes: result.notes, warnings: result.warnings, computeMs: t1 - t0, writeMs: performance.now() - t1 };
 }

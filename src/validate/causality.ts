@@ -22,7 +22,7 @@ import { cutPoints, placedCuts } from './cuts.ts';
 import type { PartitionRows } from './frames.ts';
 import { Recomputer, type Computed, type Spans } from './recompute.ts';
 import { checkFits } from './provenance.ts';
-import type { Tally } from './tally.ts';
+import type { FeatureSink } from './tally.ts';
 import { warmupTolerance, type CheckId } from './types.ts';
 
 export interface BatteryOptions {
@@ -53,7 +53,7 @@ export interface PartitionContext {
   readonly opts: BatteryOptions;
   /** The stored lake output of the unit for (pair, month), or null. */
   readonly stored: (pair: string, month: string) => ReadColumns | null;
-  readonly tally: Tally;
+  readonly tally: FeatureSink;
   /** The rows hold the data set from its first row: the long span of (4)/(5) starts there. */
   readonly fromStart?: boolean;
 }
@@ -66,6 +66,57 @@ function streamOf(s: string): number {
 }
 
 const iso = (t: number) => isoMinute(t);
+
+/** A cut point: the last kept instant, and the pair (6) leaves intact. */
+export interface Cut { readonly t: number; readonly keep: string }
+
+export interface CutPlan {
+  /** In order of choice: the random cuts, then the placed ones not among them. */
+  readonly cuts: readonly Cut[];
+  /** cuts[0] lies in the month's first `window` rows: it shares the 1× span of (4) (PartitionBattery.runStart). */
+  readonly first: boolean;
+}
+
+/**
+ * Where a partition is cut: the first random cut in the month's first `window` rows (so that its
+ * reference is the warm-up check's 1× span), the other random ones anywhere in the month, then the placed
+ * ones (cuts.ts); the cuts cycle through the pairs from a random focus pair for (6). Deterministic for the seed.
+ */
+export function planCuts(rows: PartitionRows, opts: BatteryOptions): CutPlan {
+  const pairs = [...rows.pairs.keys()];
+  const label = rows.unit.kind === 'pair' ? pairs[0]! : '*';
+  const rng = new Rng(seedKey(opts.seed), streamOf(`${rows.unit.name}|${label}|${rows.month}`));
+  const focus = pairs[Math.floor(rng.uniform() * pairs.length)]!;
+  const f = rows.pairs.get(focus)!;
+  const { stop } = monthWindow(rows, opts);
+  const early = stop.get(focus)! - opts.horizon;
+  const first = opts.k > 0 && early > f.start;
+  const random = first
+    ? [...cutPoints(f.bars.ts, f.start, early, 1, rng), ...cutPoints(f.bars.ts, f.start, f.end, opts.k - 1, rng)]
+    : cutPoints(f.bars.ts, f.start, f.end, opts.k, rng);
+  const placed = opts.placed ? placedCuts(f.bars.ts, f.start, f.end, f.bars.ts.length).map((c) => f.bars.ts[c.row]!) : [];
+  const cuts = [...random, ...placed.filter((t) => !random.includes(t))];
+  return { cuts: cuts.map((t, i) => ({ t, keep: pairs[(pairs.indexOf(focus) + i) % pairs.length]! })), first };
+}
+
+/**
+ * The month's first `window` rows: they end at one instant for every pair (a month unit aligns pairs by
+ * time) — `stop`, one past the last compared row —; the 1× span runs from the declared warm-up before
+ * the month to `lookahead` rows past `stop`, so that targets there see their future.
+ */
+export function monthWindow(rows: PartitionRows, opts: BatteryOptions): { once: Spans; stop: Map<string, number> } {
+  const pairs = [...rows.pairs.keys()];
+  const until = Math.min(...pairs.map((p) => {
+    const r = rows.pairs.get(p)!;
+    return r.bars.ts[Math.max(r.start, Math.min(r.start + opts.window, r.end)) - 1]! + 1;
+  }));
+  const stop = new Map(pairs.map((p) => [p, rowAtOrAfter(rows.pairs.get(p)!.bars.ts, until)]));
+  const once = new Map(pairs.map((p) => {
+    const r = rows.pairs.get(p)!;
+    return [p, [Math.max(0, r.start - rows.unit.warmup), Math.min(r.bars.ts.length, stop.get(p)! + rows.unit.lookahead)] as const];
+  }));
+  return { once, stop };
+}
 
 export class PartitionBattery {
   private readonly unit: Unit;
@@ -92,47 +143,29 @@ export class PartitionBattery {
   }
 
   /**
-   * Runs every check; returns the cut timestamps. The first cut lies in the month's first `window` rows,
-   * so that its reference is the warm-up check's 1× span; the other random ones anywhere in the month,
-   * then the placed ones (cuts.ts).
+   * (4) and (5) on the month's first `window` rows, and (2), (3), (6) at `first` — a cut in those rows,
+   * whose reference is then the warm-up check's 1× span (CutPlan.first).
    */
-  run(): number[] {
-    const rng = new Rng(seedKey(this.ctx.opts.seed), streamOf(`${this.unit.name}|${this.label}|${this.rows.month}`));
-    const focus = this.pairs[Math.floor(rng.uniform() * this.pairs.length)]!;
-    const f = this.rows.pairs.get(focus)!;
-    const { once, stop } = this.window();
+  runStart(first: Cut | null): void {
+    const { once, stop } = monthWindow(this.rows, this.ctx.opts);
     const alone = { spans: once, computed: this.compute(once) };
-    const early = stop.get(focus)! - this.ctx.opts.horizon;
-    const inWindow = this.ctx.opts.k > 0 && early > f.start;
-    const random = inWindow
-      ? [...cutPoints(f.bars.ts, f.start, early, 1, rng), ...cutPoints(f.bars.ts, f.start, f.end, this.ctx.opts.k - 1, rng)]
-      : cutPoints(f.bars.ts, f.start, f.end, this.ctx.opts.k, rng);
-    const placed = this.ctx.opts.placed ? placedCuts(f.bars.ts, f.start, f.end, f.bars.ts.length).map((c) => f.bars.ts[c.row]!) : [];
-    const cuts = [...random, ...placed.filter((t) => !random.includes(t))];
-    cuts.forEach((t, i) => this.cut(t, this.pairs[(this.pairs.indexOf(focus) + i) % this.pairs.length]!, rng, i === 0 && inWindow ? alone : null));
+    if (first) this.cut(first.t, first.keep, alone);
     this.monthStart(once, stop, alone.computed);
-    return cuts.sort((a, b) => a - b);
   }
 
-  /**
-   * The month's first `window` rows: they end at one instant for every pair (a month unit aligns pairs by
-   * time) — `stop`, one past the last compared row —; the 1× span runs from the declared warm-up before
-   * the month to `lookahead` rows past `stop`, so that targets there see their future.
-   */
-  private window(): { once: Spans; stop: Map<string, number> } {
-    const until = Math.min(...this.pairs.map((p) => {
-      const r = this.rows.pairs.get(p)!;
-      return r.bars.ts[Math.max(r.start, Math.min(r.start + this.ctx.opts.window, r.end)) - 1]! + 1;
-    }));
-    const stop = new Map(this.pairs.map((p) => [p, rowAtOrAfter(this.bars.get(p)!.ts, until)]));
-    const once = new Map(this.pairs.map((p) => [p, [
-      Math.max(0, this.rows.pairs.get(p)!.start - this.unit.warmup), Math.min(this.bars.get(p)!.ts.length, stop.get(p)! + this.unit.lookahead),
-    ] as const]));
-    return { once, stop };
+  /** (2), (3) and, for month units, (6) at one cut, with its own reference span. */
+  runCut(c: Cut): void {
+    this.cut(c.t, c.keep, null);
+  }
+
+  /** The perturbations of the cut at t draw from their own random stream (jobs of one partition run apart). */
+  private rngAt(t: number): Rng {
+    return new Rng(seedKey(this.ctx.opts.seed), streamOf(`${this.unit.name}|${this.label}|${this.rows.month}|${t}`));
   }
 
   /** (2), (3) and, for month units, (6) at one cut; `keep` is the pair left intact by (6); `given`: a reference already computed. */
-  private cut(t: number, keep: string, rng: Rng, given: { spans: Spans; computed: Computed } | null): void {
+  private cut(t: number, keep: string, given: { spans: Spans; computed: Computed } | null): void {
+    const rng = this.rngAt(t);
     const { context, horizon } = this.ctx.opts;
     const w = this.unit.warmup;
     const after = new Map(this.pairs.map((p) => [p, rowAtOrAfter(this.bars.get(p)!.ts, t + 1)]));

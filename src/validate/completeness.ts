@@ -16,6 +16,7 @@
 import { isoMinute } from '../core/time.ts';
 import type { Bars } from '../core/types.ts';
 import type { FeatureDef } from '../features/types.ts';
+import { nanRuns } from '../pipeline/colstats.ts';
 import { undefinedRowsOf } from './expectations.ts';
 import type { Where } from './quality.ts';
 import { STALE_RULE } from './staleness.ts';
@@ -73,20 +74,41 @@ export class CompletenessChecks {
    * data are counted as expected, and so are NaN rows where `staleAt(i)` (a pair it reads is stale).
    */
   column(def: FeatureDef, pair: string, col: Float64Array, bars: Bars, offset: number, dataRows: number, staleAt?: (i: number) => boolean): void {
+    this.add(def, pair, nanRuns(col)!, col.length, bars, offset, dataRows, staleAt);
+  }
+
+  /** The same from the column's NaN rows (`nan`: flattened [from, to) runs, pipeline/colstats.ts) and its `n` rows. */
+  add(def: FeatureDef, pair: string, nan: readonly number[], n: number, bars: Bars, offset: number, dataRows: number, staleAt?: (i: number) => boolean): void {
     let byPair = this.counts.get(def.name);
     if (!byPair) this.counts.set(def.name, (byPair = new Map()));
     const c = byPair.get(pair) ?? { eligible: 0, nonNull: 0, edge: 0, stale: 0 };
     const undef = undefinedRowsOf(def);
     const edge = dataRows - def.lookahead - offset; // first row whose future runs past the data's end
-    for (let i = Math.max(0, def.nanPrefix - offset); i < col.length; i++) {
-      if (undef?.at(bars, i)) continue;
-      if (col[i] !== col[i]) {
-        if (i >= edge) { c.edge++; continue; }
-        if (staleAt?.(i)) { c.stale++; continue; }
+    const from = Math.max(0, def.nanPrefix - offset);
+    // Eligible: the rows after the burn-in that are defined, less the NaN rows that are expected; non-null:
+    // those less the other NaN rows. Only the NaN rows (and, for a feature with undefined rows, every row) are visited.
+    let defined = Math.max(0, n - from), missing = 0, edgeRows = 0, staleRows = 0;
+    if (undef) for (let i = from; i < n; i++) if (undef.at(bars, i)) defined--;
+    for (let k = 0; k < nan.length; k += 2) {
+      const lo = Math.max(from, nan[k]!), hi = Math.min(n, nan[k + 1]!);
+      if (!undef && !staleAt) { // a whole run at once: its rows from `edge` on are expected, the others missing
+        const cut = Math.min(hi, Math.max(lo, edge));
+        missing += Math.max(0, cut - lo);
+        edgeRows += Math.max(0, hi - cut);
+        continue;
       }
-      c.eligible++;
-      if (col[i] === col[i]) c.nonNull++;
+      for (let i = lo; i < hi; i++) {
+        if (undef?.at(bars, i)) continue;
+        if (i >= edge) edgeRows++;
+        else if (staleAt?.(i)) staleRows++;
+        else missing++;
+      }
     }
+    const eligible = defined - edgeRows - staleRows;
+    c.eligible += eligible;
+    c.nonNull += eligible - missing;
+    c.edge += edgeRows;
+    c.stale += staleRows;
     byPair.set(pair, c);
   }
 

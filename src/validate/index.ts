@@ -1,6 +1,7 @@
 // Stage 2.6, validation (DESIGN.md "Validation"): the temporal-causality battery for every feature,
 // completeness and quality of the stored outputs, and the JSON + Markdown report recorded with the run.
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { BOUND_REL_TOL } from '../core/bounds.ts';
 import { registry } from '../features/registry.ts';
 import { baselines } from '../pipeline/baseline.ts';
@@ -35,9 +36,15 @@ export interface ValidateOptions extends Partial<BatteryOptions> {
   readonly lake?: boolean;
   /** false: no report files and no run record (default true). */
   readonly write?: boolean;
+  /**
+   * Worker threads of the causality battery (default: the machine's cores); ≤ 1 runs it in this thread.
+   * Units passed in `units` always run in this thread (a worker rebuilds only the registry's units).
+   */
+  readonly workers?: number;
 }
 
-export const DEFAULT_BUDGET = 0.5;
+/** The battery may take this fraction of the scope's compute time: its target is at most 25 % of it. */
+export const DEFAULT_BUDGET = 0.25;
 
 export function newValidationId(now = Date.now()): string {
   return `${new Date(now).toISOString().replace(/[-:]/g, '').slice(0, 15)}-validate-${randomUUID().slice(0, 8)}`;
@@ -64,6 +71,7 @@ export async function validate(store: Store, opts: ValidateOptions, onProgress?:
   const result = await runBattery({
     store, dataDir: lake ? opts.dataDir : null, scope, units: new Map(units.map((u) => [u.name, u])), index, done,
     runs: await store.getRuns(50), baselines: await baselines(store, [...index.keys()], opts.baselineTs), opts: battery, tally, onProgress,
+    workers: opts.units ? 1 : opts.workers ?? availableParallelism(),
   });
   // Every feature must have been through the battery: a unit without a partition with bars was not.
   for (const u of scope.units) {
@@ -83,6 +91,7 @@ export async function validate(store: Store, opts: ValidateOptions, onProgress?:
     timing: {
       batteryMs: Math.round(result.batteryMs), computeMs: result.computeMs === null ? null : Math.round(result.computeMs),
       ratio: result.computeMs ? result.batteryMs / result.computeMs : null, scanMs: Math.round(scan?.ms ?? 0),
+      scanFromStats: scan?.statsUsed ?? 0, scanFilesRead: scan?.filesRead ?? 0,
     },
     summary,
     features: scope.units.flatMap((u) => u.columns.map((c) => ({

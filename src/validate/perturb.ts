@@ -3,6 +3,9 @@
 import { allocBars, BAR_COLUMNS, type Bars } from '../core/types.ts';
 import { Rng } from '../io/synthetic/prng.ts';
 
+/** Rows before the first perturbed row whose returns set the random walk's volatility. */
+export const VOLATILITY_ROWS = 1_440;
+
 /** Sample std of 1-row log returns of close over rows (to − n, to], or 1e-4 when undefined or zero. */
 function recentVolatility(close: Float64Array, to: number, n: number): number {
   let s = 0, ss = 0, m = 0;
@@ -26,7 +29,7 @@ export function perturbFrom(bars: Bars, from: number, rng: Rng): Bars {
   for (const c of BAR_COLUMNS) out[c].set(bars[c]);
   if (from >= n) return out;
   const start = Math.max(0, from);
-  const sigma = recentVolatility(bars.close, start - 1, 1_440);
+  const sigma = recentVolatility(bars.close, start - 1, VOLATILITY_ROWS);
   let prev = start > 0 ? bars.close[start - 1]! : bars.open[0]!;
   for (let i = start; i < n; i++) {
     const open = prev;

@@ -5,7 +5,7 @@
 import { isoMinute } from '../core/time.ts';
 import type { FeatureDef } from '../features/types.ts';
 import type { Unit } from '../pipeline/units.ts';
-import type { Tally } from './tally.ts';
+import type { FeatureSink, Tally } from './tally.ts';
 
 /** (1): a feature declares lookahead 0; a target declares the rows of future it reads. */
 export function checkStatic(units: readonly Unit[], tally: Tally): void {
@@ -51,7 +51,7 @@ export interface FitSource { readonly unit: Unit; readonly pair: string; readonl
  * (7) on the notes of one computation (a manifest's extra or a recomputation's notes). Returns the number
  * of fits seen; each feature of a family that noted fits gets pass or fail.
  */
-export function checkFits(notes: Readonly<Record<string, unknown>>, src: FitSource, tally: Tally): number {
+export function checkFits(notes: Readonly<Record<string, unknown>>, src: FitSource, tally: FeatureSink): number {
   let seen = 0;
   const byFamily = new Map<string, FeatureDef[]>();
   for (const c of src.unit.columns) byFamily.set(c.family, [...(byFamily.get(c.family) ?? []), c]);

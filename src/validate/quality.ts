@@ -1,16 +1,13 @@
 // Data-quality checks on stored columns: no ±Infinity, declared ranges (FeatureDef.range, inclusive, an
 // infinite bound is open, with the rounding allowance of core/bounds.ts) and discrete values, strictly increasing unique timestamps, and outlier counts
 // (|robust z| > 10 with z = (x − median) / (1.4826 · MAD), reported, not failed).
-import { boundTolerance, withinBounds } from '../core/bounds.ts';
+import { boundTolerance } from '../core/bounds.ts';
 import { isoMinute } from '../core/time.ts';
 import type { FeatureDef } from '../features/types.ts';
+import { columnStats, OUTLIER_Z, type ColumnStats, type Violations } from '../pipeline/colstats.ts';
 import type { Tally } from './tally.ts';
 
-export const OUTLIER_Z = 10;
-/** Median and MAD are estimated on an evenly strided sample of at most this many finite values. */
-const SAMPLE = 4_096;
-/** MAD of a normal distribution = 0.6745 σ; 1.4826 = 1 / 0.6745 makes robust z comparable to z. */
-const MAD_TO_SIGMA = 1.4826;
+export { OUTLIER_Z };
 
 export interface Where { readonly unit: string; readonly pair: string; readonly month: string }
 
@@ -22,15 +19,6 @@ export function firstNonIncreasing(ts: Float64Array): number {
   for (let i = 1; i < ts.length; i++) if (!(ts[i]! > ts[i - 1]!)) return i;
   return -1;
 }
-
-function sortedSample(values: Float64Array, n: number): Float64Array {
-  const step = Math.max(1, Math.ceil(n / SAMPLE));
-  const s = new Float64Array(Math.ceil(n / step));
-  for (let i = 0, j = 0; i < n; i += step) s[j++] = values[i]!;
-  return s.sort();
-}
-
-const median = (sorted: Float64Array) => sorted.length === 0 ? NaN : sorted[sorted.length >> 1]!;
 
 /** Per feature: infinities, range violations and outliers over every partition scanned. */
 export class QualityChecks {
@@ -51,43 +39,25 @@ export class QualityChecks {
     return false;
   }
 
+  /** One stored column (its rows at `ts`). */
   column(def: FeatureDef, where: Where, ts: Float64Array, col: Float64Array): void {
-    const inf = this.get(this.infinite, def.name), rng = this.get(this.range, def.name);
-    const range = def.range ?? [-Infinity, Infinity];
-    const tol = boundTolerance(range);
-    const allowed = def.discrete ? new Set(def.discrete) : null;
     if (this.scratch.length < col.length) this.scratch = new Float64Array(col.length);
-    let finite = 0;
-    for (let i = 0; i < col.length; i++) {
-      const x = col[i]!;
-      if (x !== x) continue;
-      if (x === Infinity || x === -Infinity) {
-        if (inf.count++ === 0) inf.first = { ...where, ts: ts[i]!, value: x };
-        continue;
-      }
-      this.scratch[finite++] = x;
-      if (!withinBounds(x, range, tol) || (allowed !== null && !allowed.has(x))) {
-        if (rng.count++ === 0) rng.first = { ...where, ts: ts[i]!, value: x };
-      }
-    }
-    this.countOutliers(def, where, ts, col, finite);
+    this.add(def, where, ts, columnStats(def, col, this.scratch));
   }
 
-  private countOutliers(def: FeatureDef, where: Where, ts: Float64Array, col: Float64Array, finite: number): void {
-    const sample = sortedSample(this.scratch, finite);
-    const med = median(sample);
-    const dev = sample.map((x) => Math.abs(x - med)).sort();
-    const sigma = MAD_TO_SIGMA * median(dev);
-    if (!(sigma > 0)) return; // constant or mostly constant (flags, classes): robust z undefined
+  /** One stored column's statistics (pipeline/colstats.ts), its rows at `ts`. */
+  add(def: FeatureDef, where: Where, ts: Float64Array, s: ColumnStats): void {
+    const merge = (m: Map<string, Violation>, v: Violations) => {
+      const into = this.get(m, def.name);
+      if (v === null) return;
+      if (into.count === 0) into.first = { ...where, ts: ts[v[1]]!, value: m === this.infinite ? v[2] * Infinity : v[2] };
+      into.count += v[0];
+    };
+    merge(this.infinite, s.infinite);
+    merge(this.range, s.range);
+    if (s.outliers === undefined) return; // robust z undefined (constant or mostly constant: flags, classes)
     this.outlierDefined.add(def.name);
-    const out = this.get(this.outliers, def.name);
-    const limit = OUTLIER_Z * sigma;
-    for (let i = 0; i < col.length; i++) {
-      const x = col[i]!;
-      if (Number.isFinite(x) && Math.abs(x - med) > limit) {
-        if (out.count++ === 0) out.first = { ...where, ts: ts[i]!, value: x };
-      }
-    }
+    merge(this.outliers, s.outliers);
   }
 
   private get(m: Map<string, Violation>, name: string): Violation {

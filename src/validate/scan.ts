@@ -1,13 +1,19 @@
 // One pass over the stored outputs of the scope (the Parquet lake): completeness and quality per
-// partition and column, with the pair's bars read once per month.
-import { existsSync } from 'node:fs';
+// partition and column, with the pair's bars read once per month. A partition the pipeline wrote carries
+// its file statistics in its manifest (pipeline/colstats.ts, computed while writing): they are used while
+// the file's checksum and the bars' timestamps still match them; otherwise the file is read and the same
+// statistics computed from it.
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { PAIR_NAMES } from '../core/currencies.ts';
 import { monthEnd, monthStart } from '../core/time.ts';
 import type { Bars } from '../core/types.ts';
 import type { FeatureDef } from '../features/types.ts';
-import { readParquetFile } from '../io/parquet.ts';
+import { readParquetColumns, readParquetFile } from '../io/parquet.ts';
+import { columnStats, nanRuns, tsHash, type ColumnStats, type PartitionStats } from '../pipeline/colstats.ts';
 import { partitionPath } from '../pipeline/lake.ts';
 import type { MonthIndex } from '../pipeline/plan.ts';
+import type { Unit } from '../pipeline/units.ts';
 import type { ManifestRecord, Store } from '../store/types.ts';
 import { CompletenessChecks, volumeFeatures } from './completeness.ts';
 import { QualityChecks } from './quality.ts';
@@ -25,6 +31,63 @@ export interface ScanResult {
   readonly rows: ReadonlyMap<string, number>;
   readonly dataVersions: Record<string, string>;
   readonly ms: number;
+  /** Stored partitions validated from their manifest's statistics, and those whose file was read. */
+  readonly statsUsed: number;
+  readonly filesRead: number;
+}
+
+/** sha256 of a file, read in blocks (no buffer of the whole file). */
+function fileSha256(path: string): string {
+  const hash = createHash('sha256');
+  const block = Buffer.allocUnsafe(1 << 22);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n; (n = readSync(fd, block, 0, block.length, null)) > 0;) hash.update(block.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+/** A stored partition as the scan sees it: its timestamps and each column's statistics. */
+interface StoredPartition {
+  readonly ts: Float64Array;
+  readonly columns: ReadonlyMap<string, ColumnStats>;
+  /** From the manifest (the file's checksum and the bars' timestamps matched), not from the file. */
+  readonly fromStats: boolean;
+}
+
+/** The statistics the pipeline recorded for (pair) of a done manifest, and the file checksum they belong to. */
+function recorded(m: ManifestRecord, pair: string): { stats: PartitionStats; checksum: string } | null {
+  const out = (m.extra.outputs as Record<string, { checksum?: string; stats?: PartitionStats }> | undefined)?.[pair];
+  const stats = (m.pair === '*' ? out?.stats : m.extra.stats) as PartitionStats | undefined;
+  const checksum = m.pair === '*' ? out?.checksum : m.checksum;
+  return stats && typeof stats.tsHash === 'string' && stats.columns && checksum ? { stats, checksum } : null;
+}
+
+/**
+ * Reads a stored partition's statistics: from its manifest when the pipeline recorded them, the file still
+ * has the checksum it wrote, and its timestamps (by hash) are the month's bars — reading only the columns
+ * whose NaN rows were too scattered to record —; else from the whole file.
+ */
+async function readStored(unit: Unit, m: ManifestRecord, pair: string, path: string, bars: Float64Array): Promise<StoredPartition> {
+  const r = recorded(m, pair);
+  if (r && r.stats.rows === bars.length && r.stats.tsHash === tsHash(bars) && fileSha256(path) === r.checksum) {
+    const columns = new Map(Object.entries(r.stats.columns));
+    const scattered = unit.columns.filter((c) => columns.get(c.name)?.nan === null).map((c) => c.name);
+    if (scattered.length > 0) {
+      const part = await readParquetColumns(path, scattered);
+      for (const name of scattered) columns.set(name, { ...columns.get(name)!, nan: nanRuns(part.columns.get(name)!) });
+    }
+    return { ts: bars, columns, fromStats: true };
+  }
+  const part = readParquetFile(path);
+  const scratch = new Float64Array(part.ts.length);
+  const columns = new Map(unit.columns.flatMap((c) => {
+    const col = part.columns.get(c.name);
+    return col ? [[c.name, columnStats(c, col, scratch)] as const] : [];
+  }));
+  return { ts: part.ts, columns, fromStats: false };
 }
 
 /**
@@ -61,7 +124,7 @@ export async function scanLake(input: {
   const dataVersions: Record<string, string> = {};
   const silent = new Map<string, boolean>(); // pair → every bar of the scope has volume 0
   const total = scope.pairs.length * scope.months.length;
-  let step = 0;
+  let step = 0, statsUsed = 0, filesRead = 0;
   for (const month of scope.months) {
     const pairsOfMonth = await monthBars(input.store, month, [...index.keys()], scope);
     for (const pair of scope.pairs) {
@@ -77,18 +140,20 @@ export async function scanLake(input: {
         const where = { unit: unit.name, pair, month };
         const m = done.get(manifestKey(unit.name, unit.kind === 'month' ? '*' : pair, month));
         const path = partitionPath(input.dataDir, unit.name, pair, month);
-        const present = m !== undefined && existsSync(path);
-        const part = present ? readParquetFile(path) : null;
+        const part = m !== undefined && existsSync(path) ? await readStored(unit, m, pair, path, bars.ts) : null;
         if (m) dataVersions[manifestKey(unit.name, m.pair, month)] = m.dataVersion;
-        if (part) rows.set(manifestKey(unit.name, pair, month), part.ts.length);
+        if (part) {
+          rows.set(manifestKey(unit.name, pair, month), part.ts.length);
+          if (part.fromStats) statsUsed++; else filesRead++;
+        }
         const ok = completeness.rows(where, bars.ts, part?.ts ?? null, m ? `the stored file ${path} is missing` : 'not computed (no done manifest)');
         if (!part || !quality.timestamps(where, part.ts) || !ok) continue;
         const stale = unit.kind === 'month' ? pairsOfMonth.stale(unit.warmup).forPair(pair) : null;
         for (const def of unit.columns) {
           const col = part.columns.get(def.name);
           if (!col) { tally.feature('rows', def.name, 'fail', { ...where, message: `${def.name}: no column in ${path}` }); continue; }
-          completeness.column(def, pair, col, bars, offset, dataRows, stale?.(pairsRead(def.name, pair), def.lookback));
-          quality.column(def, where, part.ts, col);
+          completeness.add(def, pair, col.nan!, part.ts.length, bars, offset, dataRows, stale?.(pairsRead(def.name, pair), def.lookback));
+          quality.add(def, where, part.ts, col);
         }
       }
     }
@@ -105,7 +170,7 @@ export async function scanLake(input: {
   const nonNull = completeness.finish(defs, (n) => unitOf.get(n)!.name, explain);
   quality.finish(defs);
   input.onProgress?.({ phase: 'lake', done: total, total, message: 'done' });
-  return { nonNull, outliers: (n) => quality.outlierCount(n), rows, dataVersions, ms: performance.now() - t0 };
+  return { nonNull, outliers: (n) => quality.outlierCount(n), rows, dataVersions, ms: performance.now() - t0, statsUsed, filesRead };
 }
 
 /**

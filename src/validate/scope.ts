@@ -80,10 +80,10 @@ export function batteryOrder(parts: readonly Partition[], seed: number, stored: 
 interface UnitRunSummary { unit: string; done: number; computeMs: number }
 
 /**
- * Compute time of the scope's partitions: per unit, the mean compute time of a task in the latest run
- * that computed the unit (run records), else the mean duration of its done manifests; null when neither.
+ * Mean compute time of one task per unit: from the latest run that computed the unit (run records), else
+ * the mean duration of its done manifests.
  */
-export function computeBasis(parts: readonly Partition[], runs: readonly RunRecord[], manifests: ReadonlyMap<string, ManifestRecord>): number | null {
+export function taskComputeMs(runs: readonly RunRecord[], manifests: ReadonlyMap<string, ManifestRecord>): Map<string, number> {
   const perTask = new Map<string, number>();
   for (const r of runs) { // newest first
     const units = (r.summary as { units?: UnitRunSummary[] }).units;
@@ -92,10 +92,15 @@ export function computeBasis(parts: readonly Partition[], runs: readonly RunReco
   }
   const durations = new Map<string, number[]>();
   for (const m of manifests.values()) if (m.finishedAt > m.startedAt) durations.set(m.stage, [...(durations.get(m.stage) ?? []), m.finishedAt - m.startedAt]);
+  for (const [unit, d] of durations) if (!perTask.has(unit)) perTask.set(unit, d.reduce((s, x) => s + x, 0) / d.length);
+  return perTask;
+}
+
+/** Compute time of the scope's partitions (taskComputeMs per partition); null when a unit has none. */
+export function computeBasis(parts: readonly Partition[], perTask: ReadonlyMap<string, number>): number | null {
   let total = 0;
   for (const p of parts) {
-    const d = durations.get(p.unit.name);
-    const ms = perTask.get(p.unit.name) ?? (d ? d.reduce((s, x) => s + x, 0) / d.length : undefined);
+    const ms = perTask.get(p.unit.name);
     if (ms === undefined) return null;
     total += ms;
   }

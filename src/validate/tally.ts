@@ -8,7 +8,30 @@ const KEEP = 3;
 
 export type FindingDetail = Omit<Finding, 'check' | 'outcome' | 'feature'>;
 
-export class Tally {
+/** Where per-feature outcomes go: the tally itself, or a log of them (a battery job in a worker thread). */
+export interface FeatureSink {
+  feature(check: CheckId, feature: string, outcome: Outcome, detail?: FindingDetail): void;
+}
+
+export type FeatureRecord = [check: CheckId, feature: string, outcome: Outcome, detail?: FindingDetail];
+
+/**
+ * The outcomes of one battery job in the order they were recorded; replayed into the tally in the jobs'
+ * order, so that the findings kept do not depend on which job finished first.
+ */
+export class FeatureLog implements FeatureSink {
+  readonly records: FeatureRecord[] = [];
+
+  feature(check: CheckId, feature: string, outcome: Outcome, detail?: FindingDetail): void {
+    this.records.push(detail ? [check, feature, outcome, detail] : [check, feature, outcome]);
+  }
+
+  static replay(records: readonly FeatureRecord[], into: FeatureSink): void {
+    for (const [check, feature, outcome, detail] of records) into.feature(check, feature, outcome, detail);
+  }
+}
+
+export class Tally implements FeatureSink {
   private readonly results = new Map<string, Map<CheckId, Outcome>>();
   private readonly kept = new Map<string, number>();
   /** Per check and outcome: how many records (for partition-level checks: partitions). */

@@ -103,6 +103,9 @@ export interface ValidationReport {
     readonly computeMs: number | null;
     readonly ratio: number | null;
     readonly scanMs: number;
+    /** Stored partitions the lake scan validated from their manifest's statistics, and those whose file it read. */
+    readonly scanFromStats: number;
+    readonly scanFilesRead: number;
   };
   readonly summary: CheckSummary[];
   readonly features: FeatureReport[];
