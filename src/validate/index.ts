@@ -13,7 +13,7 @@ import { runBattery } from './battery.ts';
 import { DEFAULT_BATTERY, type BatteryOptions } from './causality.ts';
 import { recordRun, sortFindings, summarise, writeReport } from './report.ts';
 import { scanLake, type ScanResult } from './scan.ts';
-import { doneManifests, partitionsOf, resolveScope } from './scope.ts';
+import { doneManifests, manifestKey, partitionsOf, resolveScope } from './scope.ts';
 import { Tally } from './tally.ts';
 import { WARMUP_REL_TOL, WARMUP_REL_TOL_TALIB, type ValidationProgress, type ValidationReport } from './types.ts';
 
@@ -81,7 +81,7 @@ export async function validate(store: Store, opts: ValidateOptions, onProgress?:
   }
   const scan: ScanResult | null = lake ? await scanLake({ store, dataDir: opts.dataDir, scope, index, done, tally, onProgress }) : null;
   const summary = summarise(tally);
-  const checked = new Map(result.checked.map((p) => [`${p.unit}|${p.pair}|${p.month}`, p]));
+  const checked = new Map(result.checked.map((p) => [manifestKey(p.unit, p.pair, p.month), p]));
   const report: ValidationReport = {
     format: 'bqx-validation/1', runId, createdAt: new Date().toISOString(),
     passed: summary.every((s) => s.failed === 0),
@@ -99,8 +99,8 @@ export async function validate(store: Store, opts: ValidateOptions, onProgress?:
       nonNull: scan?.nonNull.get(c.name) ?? null, outliers: scan?.outliers(c.name) ?? 0,
     }))),
     partitions: partitionsOf(scope, index).map((p) => {
-      const c = checked.get(`${p.unit.name}|${p.pair}|${p.month}`);
-      const stored = p.pairs.map((pair) => scan?.rows.get(`${p.unit.name}|${pair}|${p.month}`));
+      const c = checked.get(manifestKey(p.unit.name, p.pair, p.month));
+      const stored = p.pairs.map((pair) => scan?.rows.get(manifestKey(p.unit.name, pair, p.month)));
       const bars = p.pairs.reduce((n, pair) => n + (index.get(pair)?.find((m) => m.month === p.month)?.bars ?? 0), 0);
       return { unit: p.unit.name, pair: p.pair, month: p.month, rows: stored.every((r) => r !== undefined) ? stored.reduce((n, r) => n + r!, 0) : null,
         bars, cuts: c?.cuts ?? [], batteryMs: c?.batteryMs ?? 0 };

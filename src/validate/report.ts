@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../io/parquet.ts';
 import { registry } from '../features/registry.ts';
 import { buildUnits, type Unit } from '../pipeline/units.ts';
 import type { ManifestRecord, Store } from '../store/types.ts';
+import { EVERY_PAIR } from '../core/partition.ts';
 import { doneManifests, manifestKey } from './scope.ts';
 import type { Tally } from './tally.ts';
 import { CHECK_IDS, CHECKS, type CheckSummary, type Finding, type Outcome, type ValidationReport } from './types.ts';
@@ -134,7 +135,7 @@ export async function validationGate(store: Store, dataDir: string, sel: { pairs
   const done = doneManifests(await store.getManifests());
   for (const { pair, month } of await store.monthIndex()) {
     if ((sel.pairs && !sel.pairs.includes(pair)) || (sel.months && !sel.months.includes(month))) continue;
-    const manifests = units.map((u) => done.get(manifestKey(u.name, u.kind === 'month' ? '*' : pair, month)));
+    const manifests = units.map((u) => done.get(manifestKey(u.name, u.kind === 'month' ? EVERY_PAIR : pair, month)));
     if (manifests.some((m) => m === undefined)) continue; // not exported: not computed by every unit
     for (const m of manifests as ManifestRecord[]) {
       const validated = report.dataVersions[manifestKey(m.stage, m.pair, m.month)];

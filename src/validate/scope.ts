@@ -1,5 +1,6 @@
 // What a validation covers (units × pairs × months), which partitions the causality battery samples and
 // in what order (deterministic for a seed), and the compute time its budget is measured against.
+import { formatPartition } from '../core/partition.ts';
 import { addMonths } from '../core/time.ts';
 import { Rng, seedKey } from '../io/synthetic/prng.ts';
 import type { MonthIndex } from '../pipeline/plan.ts';
@@ -22,7 +23,7 @@ export interface Partition {
   readonly pairs: readonly string[];
 }
 
-export const manifestKey = (unit: string, pair: string, month: string) => `${unit}|${pair}|${month}`;
+export const manifestKey = (unit: string, pair: string, month: string) => formatPartition({ unit, pair, month });
 
 export function doneManifests(manifests: readonly ManifestRecord[]): Map<string, ManifestRecord> {
   return new Map(manifests.filter((m) => m.status === 'done').map((m) => [manifestKey(m.stage, m.pair, m.month), m]));
