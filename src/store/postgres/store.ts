@@ -11,6 +11,7 @@ import { allocBars, type Bars } from '../../core/types.ts';
 import { checkBars, diffBars, mergeBars, rangeOf, TS_MAX, TS_MIN } from '../merge.ts';
 import { foldMonths, monthStats, type MonthStats } from '../months.ts';
 import type { ManifestRecord, PairSummary, PlanRecord, RunRecord, StageRecord, Store, UpsertResult } from '../types.ts';
+import { manifestFromRow, stageRecordFromRow } from '../rows.ts';
 import { decodeBars, encodeBars } from './binary.ts';
 import { connectPool, namedError, type PostgresOptions } from './connect.ts';
 import { barTable, migratePostgres } from './migrations.ts';
@@ -229,14 +230,7 @@ class PostgresStore implements Store {
     const rows = await this.order.read(() => (stage === undefined
       ? this.rows(`${select} ORDER BY stage, pair, month`)
       : this.rows(`${select} WHERE stage = $1 ORDER BY pair, month`, [stage])));
-    return rows.map((r) => ({
-      stage: r.stage as string, pair: r.pair as string, month: r.month as string,
-      status: r.status as ManifestRecord['status'], codeVersion: r.code_version as string,
-      inputVersions: r.input_versions as Record<string, string>, dataVersion: r.data_version as string,
-      rows: r.row_count as number, bytes: r.byte_count as number, checksum: r.checksum as string, path: r.path as string,
-      startedAt: r.started_at as number, finishedAt: r.finished_at as number, attempts: r.attempts as number,
-      worker: r.worker as string, error: r.error as string, extra: r.extra as Record<string, unknown>,
-    }));
+    return rows.map((r) => manifestFromRow(r, (v) => v as Record<string, unknown>));
   }
 
   async putManifest(m: ManifestRecord): Promise<void> {
@@ -292,12 +286,7 @@ class PostgresStore implements Store {
       FROM bqx.run_stages s LEFT JOIN bqx.runs r ON r.id = s.run_id
       ${runId === undefined ? '' : 'WHERE s.run_id = $1'} ORDER BY r.started_at DESC NULLS LAST, s.run_id DESC, s.started_at, s.stage`,
     runId === undefined ? undefined : [runId]));
-    return rows.map((r) => ({
-      runId: r.run_id as string, stage: r.stage as string, partitions: r.partitions as number, computed: r.computed as number,
-      skipped: r.skipped as number, failed: r.failed as number, pending: r.pending as number, pairMonths: r.pair_months as number,
-      rows: r.row_count as number, bytes: r.byte_count as number, workers: r.workers as number, wallMs: r.wall_ms as number,
-      computeMs: r.compute_ms as number, writeMs: r.write_ms as number, startedAt: r.started_at as number, finishedAt: r.finished_at as number,
-    }));
+    return rows.map(stageRecordFromRow);
   }
 
   async putPlan(p: PlanRecord): Promise<void> {
