@@ -7,6 +7,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { pairInfo } from '../core/currencies.ts';
 import { queryPlain } from '../store/plain.ts';
 import { readBarsBlock } from '../store/blocks.ts';
+import { manifestFromRow } from '../store/rows.ts';
 import type { ManifestRecord, RunRecord } from '../store/types.ts';
 
 export interface Snapshot {
@@ -47,14 +48,7 @@ const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v ?? {}) a
 
 async function readSnapshot(path: string): Promise<Snapshot> {
   return withReadOnly(path, async (q) => {
-    const manifests = (await q('SELECT * FROM manifests ORDER BY stage, pair, month')).map((r) => ({
-      stage: r.stage as string, pair: r.pair as string, month: r.month as string,
-      status: r.status as ManifestRecord['status'], codeVersion: r.code_version as string,
-      inputVersions: json(r.input_versions) as Record<string, string>, dataVersion: r.data_version as string,
-      rows: r.row_count as number, bytes: r.byte_count as number, checksum: r.checksum as string, path: r.path as string,
-      startedAt: r.started_at as number, finishedAt: r.finished_at as number, attempts: r.attempts as number,
-      worker: r.worker as string, error: r.error as string, extra: json(r.extra),
-    }));
+    const manifests = (await q('SELECT * FROM manifests ORDER BY stage, pair, month')).map((r) => manifestFromRow(r, json));
     const runs = (await q('SELECT * FROM runs ORDER BY started_at DESC')).map((r) => ({
       id: r.id as string, startedAt: r.started_at as number, finishedAt: r.finished_at as number | null,
       status: r.status as RunRecord['status'], command: r.command as string, summary: json(r.summary),
