@@ -1,18 +1,30 @@
-// Samples a benchmark's footprint while it runs: the bytes under a directory (`du -sb`, in a child
-// process so the event loop is not blocked) and the process RSS (worker threads are in-process).
-import { execFile } from 'node:child_process';
+// Samples a benchmark's footprint while it runs: the bytes under a directory (an asynchronous walk, each
+// inode counted once like `du`, so hard links are not counted twice) and the process RSS (worker threads
+// are in-process). The walk is in-process: spawning `du` from a process with gigabytes of RSS blocked the
+// main thread ~90 ms per sample (14 s of a year bench's profile).
+import { lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 
 export interface Footprint {
-  /** Largest `du -sb` of the directory seen, in bytes. */
+  /** Largest size of the files under the directory seen, in bytes. */
   peakDiskBytes: number;
   /** Largest sampled RSS in bytes (maxRSS from resourceUsage is the kernel's exact high-water mark). */
   peakSampledRss: number;
 }
 
-function duBytes(dir: string): Promise<number> {
-  return new Promise((resolve) => {
-    execFile('du', ['-sb', dir], (err, stdout) => resolve(err ? 0 : Number(stdout.split('\t')[0]) || 0));
-  });
+/** Bytes of the files under `dir` (each inode once); files that vanish during the walk count 0. */
+async function duBytes(dir: string): Promise<number> {
+  const seen = new Set<number>();
+  let bytes = 0;
+  let names: string[];
+  try { names = await readdir(dir, { recursive: true }); } catch { return 0; }
+  for (const name of names) {
+    const st = await lstat(join(dir, name)).catch(() => null);
+    if (!st?.isFile() || seen.has(st.ino)) continue;
+    seen.add(st.ino);
+    bytes += st.size;
+  }
+  return bytes;
 }
 
 /** Starts sampling every `everyMs`; `stop()` takes a last sample and returns the peaks. */
@@ -24,7 +36,7 @@ export function monitor(dir: string, everyMs = 2_000): { stop: () => Promise<Foo
     const rss = process.memoryUsage.rss();
     f.peakSampledRss = Math.max(f.peakSampledRss, rss);
     phasePeak = Math.max(phasePeak, rss);
-    // One du at a time: a slow walk skips a tick rather than piling up.
+    // One walk at a time: a slow walk skips a tick rather than piling up.
     pending ??= duBytes(dir).then((b) => { f.peakDiskBytes = Math.max(f.peakDiskBytes, b); pending = null; });
   };
   const timer = setInterval(sample, everyMs);
