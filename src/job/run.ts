@@ -68,7 +68,7 @@ export async function validateJob(withStore: StoreScope, s: JobSettings, r: RunR
   }
   say('validating (temporal causality of every feature, completeness, quality) …');
   const report = await withStore((store) => validate(store, {
-    dataDir: s.dataDir, runId: r.runId, stages: sel.stages, pairs: sel.pairs, months: sel.months, baselineTs: s.baselineTs,
+    dataDir: s.dataDir, runId: r.runId, stages: sel.stages, pairs: sel.pairs, months: sel.months, baselineTs: s.baselineTs, workers: s.maxWorkers,
   }));
   const failed = report.summary.filter((x) => x.failed > 0);
   say(`validation ${report.passed ? 'passed' : `FAILED (${failed.map((x) => `${x.check}: ${x.failed}`).join(', ')})`} — ${reportDir(s.dataDir, report.runId)}/validation.md`);

@@ -25,6 +25,7 @@ test('every command has --help naming each of its flags', () => {
     for (const flag of ['--json', '--data-dir', '--help']) assert.ok(r.stdout.includes(flag), `${c} --help lacks ${flag}`);
   }
   assert.match(bqx(['run', '--help']).stdout, /--max-workers N/);
+  assert.match(bqx(['validate', '--help']).stdout, /--max-workers N/);
   assert.match(bqx(['ingest', '--help']).stdout, /--on-error MODE/);
 });
 
@@ -38,6 +39,7 @@ test('bad flags and values: exit 2 and one line naming the flag', () => {
     [['ingest', '--on-error', 'ignore', 'x.csv'], /--on-error: expected one of fail, skip, got "ignore"/],
     [['ingest', '--source-tz', 'Mars/Base', 'x.csv'], /--source-tz: unknown time zone "Mars\/Base"/],
     [['ingest'], /missing PATH/],
+    [['validate', '--max-workers', '0'], /--max-workers: expected an integer ≥ 1, got "0"/],
     [['export', '--layout', 'tall'], /--layout: expected one of wide/],
     [['features', 'no_such_feature'], /no feature named "no_such_feature"/],
   ];

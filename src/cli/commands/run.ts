@@ -23,7 +23,7 @@ export const RUN_OPTIONS = {
   stages: { type: 'string', description: `stages to run, comma-separated (${STAGES.join(', ')}); upstream stages they read are included`, default: 'all implemented', valueName: 'LIST' },
   pairs: { type: 'string', description: 'pairs, comma-separated (e.g. EURUSD,GBPUSD); month fan-in stages (ci, arb, cross.month) always read and write every loaded pair', default: 'all loaded', valueName: 'LIST' },
   months: { type: 'string', description: 'months YYYY-MM, comma-separated', default: 'all with bars', valueName: 'LIST' },
-  'max-workers': { type: 'string', description: 'worker threads', default: 'number of cores (config maxWorkers)', valueName: 'N' },
+  'max-workers': { type: 'string', description: 'worker threads (compute, then validation)', default: 'number of cores (config maxWorkers)', valueName: 'N' },
   retries: { type: 'string', description: 'retries per partition, with backoff', default: '3', valueName: 'N' },
   force: { type: 'boolean', description: 'recompute partitions even when they are up to date' },
   'skip-validation': { type: 'boolean', description: 'do not run the validation stage after computing (export then refuses without --force)' },

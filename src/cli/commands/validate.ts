@@ -51,6 +51,7 @@ partition completeness, timestamps, NULLs after the burn-in, ±Infinity, declare
     seed: { type: 'string', description: 'seed of the partition sample and the cut points', default: String(DEFAULT_BATTERY.seed), valueName: 'N' },
     budget: { type: 'string', description: "the battery's time as a fraction of the compute time of the partitions in scope (one partition per stage unit is always checked)", default: String(DEFAULT_BUDGET), valueName: 'F' },
     'max-partitions': { type: 'string', description: 'at most N partitions per stage unit', default: 'no limit', valueName: 'N' },
+    'max-workers': { type: 'string', description: "worker threads of the battery", default: 'number of cores (config maxWorkers)', valueName: 'N' },
     run: { type: 'string', description: 'attach the report to this run id (its record gets the validation summary)', default: 'a new id', valueName: 'ID' },
     quiet: { type: 'boolean', description: 'no progress output' },
   },
@@ -63,6 +64,7 @@ partition completeness, timestamps, NULLs after the burn-in, ±Infinity, declare
     const opts = {
       dataDir: cfg.dataDir, baselineTs: parseInstant(cfg.baseline), runId: str(args, 'run'), stages: sel.stages, pairs: sel.pairs, months: sel.months,
       k: int(args, 'k', 1), seed: int(args, 'seed'), budget: fraction(args, 'budget'), maxPartitions: int(args, 'max-partitions', 1),
+      workers: int(args, 'max-workers', 1) ?? cfg.maxWorkers,
     };
     const { report, tables } = await withStore(cfg, async (store) => {
       const report = await validate(store, opts,
