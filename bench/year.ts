@@ -1,4 +1,4 @@
-// npm run bench:year [-- --months N] [--workers N] [--keep]: the real 2017 year end to end —
+// npm run bench:year [-- --months N] [--workers N] [--layout L] [--keep]: the real 2017 year end to end —
 // ingest the 28 HistData zips, compute every stage over N months of all pairs, validate, export —
 // timing each phase. Prints a summary and writes bench/results/year.json. A benchmark, not a test:
 // skipped with a message when ../shared/data/real-fx is absent.
@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/core/config.ts';
 import { parseInstant } from '../src/core/time.ts';
 import { ingestPaths } from '../src/io/ingest/index.ts';
-import { exportDataSet } from '../src/export/index.ts';
+import { exportDataSet, LAYOUTS, type Layout } from '../src/export/index.ts';
 import { runPipeline, type UnitSummary } from '../src/pipeline/run.ts';
 import { openStore } from '../src/store/duckdb.ts';
 import { validate } from '../src/validate/index.ts';
@@ -19,14 +19,15 @@ import { monitor } from './monitor.ts';
 /** The seed plan's budget for stages 2.2/2.3/2.4/2.8/2.9 of one pair-month (issue "The whole year in minutes"). */
 const SEED_WORKER_SECONDS = 219.6;
 const DATA = fileURLToPath(new URL('../../shared/data/real-fx/parrondo__deeptrading/', import.meta.url));
-const HELP = `usage: npm run bench:year -- [--months N] [--workers N] [--keep]
+const HELP = `usage: npm run bench:year -- [--months N] [--workers N] [--layout L] [--keep]
   --months N   months of 2017 from January (1–12, default 12)
   --workers N  worker threads (default 2)
+  --layout L   export layout: ${LAYOUTS.join(', ')} (default wide)
   --keep       keep the temporary data directory (its path is printed)`;
 
 const { values } = (() => {
   try {
-    return parseArgs({ options: { months: { type: 'string' }, workers: { type: 'string' }, keep: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true });
+    return parseArgs({ options: { months: { type: 'string' }, workers: { type: 'string' }, layout: { type: 'string' }, keep: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true });
   } catch (e) {
     console.error(`bench:year: ${(e as Error).message}\n${HELP}`);
     process.exit(2);
@@ -40,6 +41,8 @@ const intFlag = (v: string | undefined, dflt: number, lo: number, hi: number, na
 };
 const nMonths = intFlag(values.months, 12, 1, 12, 'months');
 const workers = intFlag(values.workers, 2, 1, 64, 'workers');
+const layout = (values.layout ?? 'wide') as Layout;
+if (!LAYOUTS.includes(layout)) { console.error(`bench:year: --layout must be one of ${LAYOUTS.join(', ')}`); process.exit(2); }
 
 if (!existsSync(DATA)) {
   console.log('bench:year skipped: ../shared/data/real-fx/parrondo__deeptrading is absent');
@@ -51,7 +54,7 @@ const dir = mkdtempSync(join(tmpdir(), 'bqx-bench-year-'));
 const cfg = loadConfig({ dataDir: dir });
 const baselineTs = parseInstant(cfg.baseline);
 const free0 = (() => { const s = statfsSync(dir); return s.bavail * s.bsize; })();
-console.log(`bench:year: ${nMonths} month(s) of 2017, ${workers} worker(s), data in ${dir} (${(free0 / 1e9).toFixed(1)} GB free)`);
+console.log(`bench:year: ${nMonths} month(s) of 2017, ${workers} worker(s), ${layout} export, data in ${dir} (${(free0 / 1e9).toFixed(1)} GB free)`);
 
 interface Phase { wallMs: number; coreMs: number; peakRssBytes: number }
 const phases: Record<string, Phase> = {};
@@ -75,7 +78,7 @@ try {
   printStages(run.units); // now: validation and export of a long run take a while
   const report = await phase('validate', () => validate(store, { dataDir: dir, runId: run.runId, months, baselineTs }));
   const out = join(dir, 'out');
-  const ex = await phase('export', () => exportDataSet(store, { dataDir: dir, out, months }));
+  const ex = await phase('export', () => exportDataSet(store, { dataDir: dir, out, months, layout }));
   result = { ingested: ingested.reduce((n, r) => n + r.loaded, 0), run, report, ex };
 } finally {
   await store.close();
@@ -110,7 +113,7 @@ const lakeBytes = run.units.reduce((n, u) => n + u.bytes, 0);
 const totalWallMs = Object.values(phases).reduce((n, p) => n + p.wallMs, 0);
 const ru = process.resourceUsage();
 const summary = {
-  date: new Date().toISOString(), node: process.version, months: nMonths, workers, pairMonths,
+  date: new Date().toISOString(), node: process.version, months: nMonths, workers, layout, pairMonths,
   barsIngested: result.ingested, rowsExported: ex.rows,
   phases, totalWallMs, computeValidateExportWallMs: phases.compute!.wallMs + phases.validate!.wallMs + phases.export!.wallMs,
   rowsPerSecond: { compute: Math.round(ex.rows / (phases.compute!.wallMs / 1000)), endToEnd: Math.round(ex.rows / (totalWallMs / 1000)) },
@@ -118,7 +121,8 @@ const summary = {
     computePhaseProcessCoreS: perPm(phases.compute!.coreMs), stages },
   seedPlan: { workerSecondsPerPairMonth: SEED_WORKER_SECONDS, speedup: +(SEED_WORKER_SECONDS / allStagesWorkerS).toFixed(1) },
   loadAverage: loadavg(),
-  validation: { passed: report.passed, timing: report.timing },
+  validation: { passed: report.passed, timing: report.timing, coreToComputeCore: +(phases.validate!.coreMs / phases.compute!.coreMs).toFixed(3) },
+  export: { layout, bytes: ex.bytes, mbPerSecond: +(ex.bytes / 1e6 / (phases.export!.wallMs / 1000)).toFixed(1), coreSecondsPerGB: +(phases.export!.coreMs / 1000 / (ex.bytes / 1e9)).toFixed(2) },
   bytes: { lake: lakeBytes, export: ex.bytes, lakePerPairMonth: Math.round(lakeBytes / pairMonths), exportPerPairMonth: Math.round(ex.bytes / pairMonths) },
   projectedYear: { pairMonths: 336, lakeGB: +(lakeBytes / pairMonths * 336 / 1e9).toFixed(1), exportGB: +(ex.bytes / pairMonths * 336 / 1e9).toFixed(1),
     computeValidateExportMin: +((phases.compute!.wallMs + phases.validate!.wallMs + phases.export!.wallMs) / pairMonths * 336 / 60000).toFixed(1) },
@@ -127,6 +131,7 @@ const summary = {
 
 const gb = (b: number) => `${(b / 1e9).toFixed(2)} GB`;
 console.log(`\n${pairMonths} pair-months, ${ex.rows.toLocaleString('en-US')} rows exported, validation ${report.passed ? 'passed' : 'FAILED'}`);
+console.log(`validation: ${summary.validation.coreToComputeCore} × the compute phase's core-s; export (${layout}): ${summary.export.mbPerSecond} MB/s, ${summary.export.coreSecondsPerGB} core-s per GB`);
 console.log(`compute phase: ${summary.perPairMonth.computePhaseProcessCoreS} process core-s per pair-month (main thread + workers); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`bytes: lake ${gb(lakeBytes)}, export ${gb(ex.bytes)}; peak disk ${gb(foot.peakDiskBytes)}; peak RSS ${gb(summary.peak.maxRssBytes)}`);
 console.log(`projected year (336 pair-months): compute+validate+export ${summary.projectedYear.computeValidateExportMin} min, lake ${summary.projectedYear.lakeGB} GB + export ${summary.projectedYear.exportGB} GB`);
