@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { baumWelch, forwardFilter, orderByVariance, quantileInit, quantileSorted, type HmmParams } from '../../src/kernels/hmm.ts';
 import { REGIME_HMM, regimeHmm, stateColumns } from '../../src/kernels/regime-hmm.ts';
+import { Rng, seedKey } from '../../src/io/synthetic/prng.ts';
 
 interface RealCase { close: number[]; segmentStart: number; end: number; fitMean: number; fitStd: number; zeroShare: number; fit: FitJson; filtered: number[][] }
 interface FitJson {
@@ -184,4 +185,36 @@ test('state columns: argmax, duration (capped, reset by NaN), A_kk of the segmen
   close(cols.expectedDuration[2]!, 2, 1e-12, 'expected duration of state 2');
   close(cols.transitionProbability[7]!, 0.2, 1e-12, '1 − A_11');
   assert.equal(cols.strength[0], 0.6);
+});
+
+test('segments ending at or before needFrom are skipped; from needFrom + 1,440 on, every state column is bit-identical', () => {
+  // Weeks of 10,080 rows from a segment start (Saturday): Friday to Sunday calm (sd 0.05), Monday and
+  // Thursday normal (sd 0.3), Tuesday and Wednesday turbulent (sd 1): the calm state lasts 4,320 rows
+  // across each segment start, where regime_duration reaches its cap.
+  const WEEK = 10_080, DAY = 1_440, CAP = 1_440;
+  const SD = [0.05, 0.05, 0.3, 1, 1, 0.3, 0.05];
+  const rng = new Rng(seedKey(5), 0);
+  const o = Float64Array.from({ length: 4 * WEEK }, (_, t) => SD[Math.floor((t % WEEK) / DAY)]! * rng.normal());
+  const starts = [0, WEEK, 2 * WEEK, 3 * WEEK];
+  const run = (needFrom: number) => {
+    const probs = [0, 1, 2].map(() => new Float64Array(o.length));
+    const fits = regimeHmm(o, starts, probs, needFrom);
+    const cols = { state: new Float64Array(o.length), duration: new Float64Array(o.length), expectedDuration: new Float64Array(o.length), transitionProbability: new Float64Array(o.length), strength: new Float64Array(o.length) };
+    stateColumns(probs, fits, CAP, cols);
+    return { fits, cols: [...probs, ...Object.values(cols)] };
+  };
+  const all = run(0);
+  const s = 3 * WEEK;
+  assert.deepEqual(all.fits.map((f) => f.status), ['insufficient', 'ok', 'ok', 'ok']);
+  const duration = all.cols[4]!;
+  assert.equal(duration[s + CAP - 1], CAP, 'the state is constant over the 1,440 rows before s + 1,439, across the segment start');
+  for (const first of [s + CAP - 1, s + CAP, s + 2 * CAP]) {
+    const part = run(first - CAP);
+    assert.deepEqual(part.fits.map((f) => f.status), ['skipped', 'skipped', first - CAP >= s ? 'skipped' : 'ok', 'ok'], `first ${first}`);
+    part.cols.forEach((c, i) => assert.deepEqual(c.subarray(first), all.cols[i]!.subarray(first), `column ${i}, first ${first}`));
+  }
+  // The rule is tight: for first = s + 1,439, skipping the segment that ends at s too (needFrom = s, one
+  // row later) changes regime_duration at the partition's first row.
+  const tooMuch = run(s);
+  assert.equal(tooMuch.cols[4]![s + CAP - 1], CAP - 1);
 });

@@ -153,14 +153,15 @@ function weekAnchor(ms: number): number {
 
 function provenance(d: PriceDomain, ts: Float64Array, f: SegmentFit): Record<string, unknown> {
   const iso = (i: number) => new Date(ts[i]!).toISOString();
+  const read = f.status !== 'skipped' && f.start > f.fitFrom; // the fit window was read
   return {
     domain: d,
     segmentStart: new Date(weekAnchor(ts[f.start]!)).toISOString(),
     firstRow: iso(f.start),
     rows: f.end - f.start,
-    windowStart: f.start > f.fitFrom ? iso(f.fitFrom) : null,
-    windowEnd: f.start > f.fitFrom ? iso(f.start - 1) : null,
-    observations: f.observations,
+    windowStart: read ? iso(f.fitFrom) : null,
+    windowEnd: read ? iso(f.start - 1) : null,
+    ...(f.observations !== undefined ? { observations: f.observations } : {}),
     status: f.status,
     ...(f.reason ? { reason: f.reason } : {}),
     ...(f.iterations !== undefined ? { iterations: f.iterations, logLik: f.logLik, converged: f.converged } : {}),
@@ -178,7 +179,9 @@ function computeDomain(frame: PairFrame, d: PriceDomain, out: (m: Metric) => Flo
 
   // HMM and the state columns.
   const probs = [out('hmm_p_calm'), out('hmm_p_normal'), out('hmm_p_turbulent')];
-  const fits = regimeHmm(dy, starts, probs);
+  // Rows before the partition are not kept; regime_duration at its first row reads DURATION_CAP rows of
+  // states before it, so segments ending earlier need no fit.
+  const fits = regimeHmm(dy, starts, probs, Math.max(0, (frame.first ?? 0) - DURATION_CAP));
   for (const f of fits) {
     if (f.status === 'degenerate') {
       ctx.warn(`regime_${d}: HMM fit for the segment from ${new Date(frame.ts[f.start]!).toISOString()} is degenerate (${f.reason}); its HMM features are NaN`);
