@@ -218,3 +218,47 @@ test('segments ending at or before needFrom are skipped; from needFrom + 1,440 o
   const tooMuch = run(s);
   assert.equal(tooMuch.cols[4]![s + CAP - 1], CAP - 1);
 });
+
+/** The scaled forward filter written as the generic recursion over the states (the code before unrolling). */
+function plainForwardFilter(p: HmmParams, x: Float64Array, prior: Float64Array, probs: readonly Float64Array[], skip: number): number {
+  const K = 3;
+  const lc = Array.from(p.variance, (v) => -0.5 * (Math.log(2 * Math.PI) + Math.log(v)));
+  const h = Array.from(p.variance, (v) => 0.5 / v);
+  const alpha = [0, 0, 0], pred = Array.from(prior), lb = [0, 0, 0];
+  let ll = 0;
+  for (let t = 0; t < x.length; t++) {
+    if (t > 0) for (let j = 0; j < K; j++) pred[j] = alpha[0]! * p.trans[j]! + alpha[1]! * p.trans[K + j]! + alpha[2]! * p.trans[2 * K + j]!;
+    const o = x[t]!;
+    let c = 0;
+    if (Number.isFinite(o)) {
+      let m = -Infinity;
+      for (let j = 0; j < K; j++) {
+        const d = o - p.mean[j]!;
+        lb[j] = lc[j]! - d * d * h[j]!;
+        if (lb[j]! > m) m = lb[j]!;
+      }
+      for (let j = 0; j < K; j++) {
+        alpha[j] = pred[j]! * Math.exp(lb[j]! - m);
+        c += alpha[j]!;
+      }
+      if (c > 0) ll += Math.log(c) + m;
+    }
+    for (let j = 0; j < K; j++) alpha[j] = c > 0 ? alpha[j]! / c : pred[j]!;
+    if (t >= skip) for (let j = 0; j < K; j++) probs[j]![t - skip] = alpha[j]!;
+  }
+  return ll;
+}
+
+test('the unrolled forward filter equals the generic recursion bit for bit (missing, infinite and far outlying rows)', () => {
+  const { x, params } = fitSim();
+  const o = x.slice(0, 4000);
+  for (const [t, v] of [[0, NaN], [17, NaN], [18, NaN], [500, Infinity], [501, -Infinity], [900, 1e200], [901, 40], [2000, -35]] as const) o[t] = v;
+  for (const prior of [new Float64Array(3).fill(1 / 3), Float64Array.of(0.7, 0.2, 0.1)]) {
+    for (const skip of [0, 1, 1440]) {
+      const got = [0, 1, 2].map(() => new Float64Array(o.length - skip));
+      const want = [0, 1, 2].map(() => new Float64Array(o.length - skip));
+      assert.ok(Object.is(forwardFilter(params, o, prior, got, skip), plainForwardFilter(params, o, prior, want, skip)), 'log-likelihood');
+      for (let k = 0; k < 3; k++) for (let i = 0; i < got[k]!.length; i++) assert.ok(Object.is(got[k]![i], want[k]![i]), `state ${k}, row ${i + skip}: ${got[k]![i]} vs ${want[k]![i]}`);
+    }
+  }
+});
