@@ -48,6 +48,11 @@ export interface FeatureDef {
 export interface PairFrame {
   readonly pair: string;
   readonly n: number;
+  /**
+   * Row of the partition's first row: the rows before it are warm-up, whose outputs are discarded (so a
+   * family may leave them unfinished where no kept row depends on them). Absent: every row is kept.
+   */
+  readonly first?: number;
   readonly ts: Float64Array;
   readonly open: Float64Array;
   readonly high: Float64Array;

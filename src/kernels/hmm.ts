@@ -306,36 +306,42 @@ export function orderByVariance(p: HmmParams): HmmParams {
  * finite rows.
  */
 export function forwardFilter(p: HmmParams, x: Float64Array, prior: Float64Array, probs: readonly Float64Array[], skip = 0): number {
-  const A = p.trans;
-  const lc = Float64Array.from(p.variance, (v) => -0.5 * (LOG_2PI + Math.log(v)));
-  const h = Float64Array.from(p.variance, (v) => 0.5 / v);
-  const alpha = new Float64Array(K);
-  const pred = prior.slice();
-  const lb = new Float64Array(K);
+  // Unrolled over the 3 states with the generic recursion's order of operations (bit-identical to it).
+  const [a00, a01, a02, a10, a11, a12, a20, a21, a22] = p.trans as unknown as number[];
+  const m0 = p.mean[0]!, m1 = p.mean[1]!, m2 = p.mean[2]!;
+  const l0 = -0.5 * (LOG_2PI + Math.log(p.variance[0]!));
+  const l1 = -0.5 * (LOG_2PI + Math.log(p.variance[1]!));
+  const l2 = -0.5 * (LOG_2PI + Math.log(p.variance[2]!));
+  const h0 = 0.5 / p.variance[0]!, h1 = 0.5 / p.variance[1]!, h2 = 0.5 / p.variance[2]!;
+  const [out0, out1, out2] = probs as [Float64Array, Float64Array, Float64Array];
+  let q0 = 0, q1 = 0, q2 = 0; // α_{t−1}
   let ll = 0;
   for (let t = 0; t < x.length; t++) {
-    if (t > 0) {
-      for (let j = 0; j < K; j++) pred[j] = alpha[0]! * A[j]! + alpha[1]! * A[K + j]! + alpha[2]! * A[2 * K + j]!;
-    }
+    // Prediction: the prior at t = 0, else Aᵀ α_{t−1}.
+    const p0 = t > 0 ? q0 * a00 + q1 * a10 + q2 * a20 : prior[0]!;
+    const p1 = t > 0 ? q0 * a01 + q1 * a11 + q2 * a21 : prior[1]!;
+    const p2 = t > 0 ? q0 * a02 + q1 * a12 + q2 * a22 : prior[2]!;
     const o = x[t]!;
     let c = 0;
     if (o === o && Math.abs(o) !== Infinity) {
+      const d0 = o - m0, d1 = o - m1, d2 = o - m2;
+      const lb0 = l0 - d0 * d0 * h0, lb1 = l1 - d1 * d1 * h1, lb2 = l2 - d2 * d2 * h2;
       let m = -Infinity;
-      for (let j = 0; j < K; j++) {
-        const d = o - p.mean[j]!;
-        lb[j] = lc[j]! - d * d * h[j]!;
-        if (lb[j]! > m) m = lb[j]!;
+      if (lb0 > m) m = lb0;
+      if (lb1 > m) m = lb1;
+      if (lb2 > m) m = lb2;
+      const v0 = p0 * Math.exp(lb0 - m), v1 = p1 * Math.exp(lb1 - m), v2 = p2 * Math.exp(lb2 - m);
+      c = v0 + v1 + v2;
+      if (c > 0) {
+        ll += Math.log(c) + m;
+        q0 = v0 / c; q1 = v1 / c; q2 = v2 / c;
       }
-      for (let j = 0; j < K; j++) {
-        const v = pred[j]! * Math.exp(lb[j]! - m);
-        alpha[j] = v;
-        c += v;
-      }
-      if (c > 0) ll += Math.log(c) + m;
     }
-    if (c > 0) for (let j = 0; j < K; j++) alpha[j]! /= c;
-    else alpha.set(pred);
-    if (t >= skip) for (let j = 0; j < K; j++) probs[j]![t - skip] = alpha[j]!;
+    if (!(c > 0)) { q0 = p0; q1 = p1; q2 = p2; } // missing or underflowed row: the prediction
+    if (t >= skip) {
+      const r = t - skip;
+      out0[r] = q0; out1[r] = q1; out2[r] = q2;
+    }
   }
   return ll;
 }

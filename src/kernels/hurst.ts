@@ -14,8 +14,12 @@
 
 import { rollingVar } from './rolling.ts';
 
-/** Writes R/S of the n increments ending at row r into out[r]; NaN if one is NaN, if S = 0, or r < n. */
-export function rollingRescaledRange(y: Float64Array, n: number, out: Float64Array): void {
+/**
+ * Writes R/S of the n increments ending at row r into out[r]; NaN if one is NaN, if S = 0, or r < n.
+ * Rows r < from are left NaN unscanned: each chunk's range is exact (it never depends on earlier chunks),
+ * and S comes from the rolling variance over every row, so the rows from `from` on are unchanged.
+ */
+export function rollingRescaledRange(y: Float64Array, n: number, out: Float64Array, from = 0): void {
   if (!(Number.isInteger(n) && n >= 2)) throw new RangeError(`chunk size must be an integer ≥ 2, got ${n}`);
   const len = y.length;
   if (out.length !== len) throw new RangeError('rollingRescaledRange: output length differs from input length');
@@ -26,7 +30,9 @@ export function rollingRescaledRange(y: Float64Array, n: number, out: Float64Arr
   rollingVar(x, n, 0, variance);
   const { blockMax, blockMin } = blockExtremes(y);
   let kHi = -1, kLo = -1; // rows where the last scan found its maximum and minimum deviation
-  for (let r = 0; r < len; r++) {
+  const start = Math.min(len, Math.max(0, from));
+  out.fill(NaN, 0, start);
+  for (let r = start; r < len; r++) {
     const v = variance[r]!;
     if (!(v > 0)) {
       out[r] = NaN; // r < n, a NaN in the chunk, or a constant chunk
@@ -95,9 +101,10 @@ function blockExtremes(y: Float64Array): { blockMax: Float64Array; blockMin: Flo
 /**
  * Rolling Hurst exponent of the increments of y over the last w increments (rows t − w + 1 … t, reading
  * y from t − w), chunk sizes `sizes` (each must divide w). Chunks with S = 0 are left out of their size's
- * mean; NaN when a size has no usable chunk, while the window holds a NaN, or for t < w.
+ * mean; NaN when a size has no usable chunk, while the window holds a NaN, or for t < w. Rows t < from
+ * are left NaN, uncomputed (the rows from `from` on are unchanged: they read chunks ending after from − w).
  */
-export function rollingHurst(y: Float64Array, w: number, sizes: readonly number[], out: Float64Array): void {
+export function rollingHurst(y: Float64Array, w: number, sizes: readonly number[], out: Float64Array, from = 0): void {
   const len = y.length;
   if (out.length !== len) throw new RangeError('rollingHurst: output length differs from input length');
   for (const n of sizes) if (w % n !== 0) throw new RangeError(`chunk size ${n} does not divide the window ${w}`);
@@ -108,14 +115,14 @@ export function rollingHurst(y: Float64Array, w: number, sizes: readonly number[
   for (const v of logN) sxx += (v - meanLogN) ** 2;
   const rs = sizes.map((n) => {
     const col = new Float64Array(len);
-    rollingRescaledRange(y, n, col);
+    rollingRescaledRange(y, n, col, from - w + 1);
     return col;
   });
   const logRS = new Float64Array(k);
   let lastNaN = 0; // y_0 has no increment
   for (let t = 0; t < len; t++) {
     if (y[t] !== y[t]) lastNaN = t + 1; // the increments at t and t + 1 are NaN
-    if (t - lastNaN < w) {
+    if (t < from || t - lastNaN < w) {
       out[t] = NaN;
       continue;
     }

@@ -27,7 +27,7 @@ export const REGIME_HMM = {
   varianceFloor: 1e-3,
 } as const;
 
-export type SegmentStatus = 'ok' | 'insufficient' | 'degenerate';
+export type SegmentStatus = 'ok' | 'insufficient' | 'degenerate' | 'skipped';
 
 /** Provenance of one segment's fit (row indices refer to the observation series). */
 export interface SegmentFit {
@@ -36,8 +36,8 @@ export interface SegmentFit {
   readonly end: number;
   /** Rows [fitFrom, start) are the fit window. */
   readonly fitFrom: number;
-  /** Finite observations in the fit window. */
-  readonly observations: number;
+  /** Finite observations in the fit window (not counted for a skipped segment). */
+  readonly observations?: number;
   readonly status: SegmentStatus;
   /** Why the fit is unusable (status ≠ 'ok'). */
   readonly reason?: string;
@@ -54,9 +54,11 @@ export interface SegmentFit {
 /**
  * Fits and filters every segment [starts[i], starts[i+1]) (the last one ends at the series end). Writes
  * the filtered probabilities of the ordered states into probs[0..2] for the segment rows (NaN where the
- * segment has no usable fit, and before the first segment). `starts` must be increasing.
+ * segment has no usable fit, and before the first segment). `starts` must be increasing. Segments that end
+ * at or before row `needFrom` are not fitted (status 'skipped', NaN): each segment's fit and filter read
+ * only the observations, never another segment's model, so the rows from `needFrom` on are unchanged.
  */
-export function regimeHmm(obs: Float64Array, starts: readonly number[], probs: readonly Float64Array[]): SegmentFit[] {
+export function regimeHmm(obs: Float64Array, starts: readonly number[], probs: readonly Float64Array[], needFrom = 0): SegmentFit[] {
   const n = obs.length;
   if (probs.length !== HMM_STATES || probs.some((p) => p.length !== n)) throw new RangeError('regimeHmm: need 3 probability columns of the series length');
   for (const p of probs) p.fill(NaN, 0, Math.min(n, starts[0] ?? n));
@@ -68,6 +70,11 @@ export function regimeHmm(obs: Float64Array, starts: readonly number[], probs: r
     const start = starts[s]!;
     const end = s + 1 < starts.length ? starts[s + 1]! : n;
     const fitFrom = Math.max(0, start - cfg.fitRows);
+    if (end <= needFrom) {
+      for (const p of probs) p.fill(NaN, start, end);
+      fits.push({ start, end, fitFrom, status: 'skipped', reason: 'every row of the segment lies before the rows needed' });
+      continue;
+    }
     let m = 0;
     for (let t = fitFrom; t < start; t++) if (Number.isFinite(obs[t]!)) window[m++] = obs[t]!;
     const base = { start, end, fitFrom, observations: m };

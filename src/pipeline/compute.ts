@@ -78,7 +78,7 @@ function positiveZeros(a: Float64Array): void {
 }
 
 function frameOf(input: PairInput): PairFrame {
-  return buildPairFrame(input.pair, input.bars, input.baseline, input.upstream);
+  return { ...buildPairFrame(input.pair, input.bars, input.baseline, input.upstream), first: input.first };
 }
 
 export function computePairUnit(unit: Unit, input: PairInput): ComputeResult {

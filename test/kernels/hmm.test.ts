@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { baumWelch, forwardFilter, orderByVariance, quantileInit, quantileSorted, type HmmParams } from '../../src/kernels/hmm.ts';
 import { REGIME_HMM, regimeHmm, stateColumns } from '../../src/kernels/regime-hmm.ts';
+import { Rng, seedKey } from '../../src/io/synthetic/prng.ts';
 
 interface RealCase { close: number[]; segmentStart: number; end: number; fitMean: number; fitStd: number; zeroShare: number; fit: FitJson; filtered: number[][] }
 interface FitJson {
@@ -184,4 +185,80 @@ test('state columns: argmax, duration (capped, reset by NaN), A_kk of the segmen
   close(cols.expectedDuration[2]!, 2, 1e-12, 'expected duration of state 2');
   close(cols.transitionProbability[7]!, 0.2, 1e-12, '1 − A_11');
   assert.equal(cols.strength[0], 0.6);
+});
+
+test('segments ending at or before needFrom are skipped; from needFrom + 1,440 on, every state column is bit-identical', () => {
+  // Weeks of 10,080 rows from a segment start (Saturday): Friday to Sunday calm (sd 0.05), Monday and
+  // Thursday normal (sd 0.3), Tuesday and Wednesday turbulent (sd 1): the calm state lasts 4,320 rows
+  // across each segment start, where regime_duration reaches its cap.
+  const WEEK = 10_080, DAY = 1_440, CAP = 1_440;
+  const SD = [0.05, 0.05, 0.3, 1, 1, 0.3, 0.05];
+  const rng = new Rng(seedKey(5), 0);
+  const o = Float64Array.from({ length: 4 * WEEK }, (_, t) => SD[Math.floor((t % WEEK) / DAY)]! * rng.normal());
+  const starts = [0, WEEK, 2 * WEEK, 3 * WEEK];
+  const run = (needFrom: number) => {
+    const probs = [0, 1, 2].map(() => new Float64Array(o.length));
+    const fits = regimeHmm(o, starts, probs, needFrom);
+    const cols = { state: new Float64Array(o.length), duration: new Float64Array(o.length), expectedDuration: new Float64Array(o.length), transitionProbability: new Float64Array(o.length), strength: new Float64Array(o.length) };
+    stateColumns(probs, fits, CAP, cols);
+    return { fits, cols: [...probs, ...Object.values(cols)] };
+  };
+  const all = run(0);
+  const s = 3 * WEEK;
+  assert.deepEqual(all.fits.map((f) => f.status), ['insufficient', 'ok', 'ok', 'ok']);
+  const duration = all.cols[4]!;
+  assert.equal(duration[s + CAP - 1], CAP, 'the state is constant over the 1,440 rows before s + 1,439, across the segment start');
+  for (const first of [s + CAP - 1, s + CAP, s + 2 * CAP]) {
+    const part = run(first - CAP);
+    assert.deepEqual(part.fits.map((f) => f.status), ['skipped', 'skipped', first - CAP >= s ? 'skipped' : 'ok', 'ok'], `first ${first}`);
+    part.cols.forEach((c, i) => assert.deepEqual(c.subarray(first), all.cols[i]!.subarray(first), `column ${i}, first ${first}`));
+  }
+  // The rule is tight: for first = s + 1,439, skipping the segment that ends at s too (needFrom = s, one
+  // row later) changes regime_duration at the partition's first row.
+  const tooMuch = run(s);
+  assert.equal(tooMuch.cols[4]![s + CAP - 1], CAP - 1);
+});
+
+/** The scaled forward filter written as the generic recursion over the states (the code before unrolling). */
+function plainForwardFilter(p: HmmParams, x: Float64Array, prior: Float64Array, probs: readonly Float64Array[], skip: number): number {
+  const K = 3;
+  const lc = Array.from(p.variance, (v) => -0.5 * (Math.log(2 * Math.PI) + Math.log(v)));
+  const h = Array.from(p.variance, (v) => 0.5 / v);
+  const alpha = [0, 0, 0], pred = Array.from(prior), lb = [0, 0, 0];
+  let ll = 0;
+  for (let t = 0; t < x.length; t++) {
+    if (t > 0) for (let j = 0; j < K; j++) pred[j] = alpha[0]! * p.trans[j]! + alpha[1]! * p.trans[K + j]! + alpha[2]! * p.trans[2 * K + j]!;
+    const o = x[t]!;
+    let c = 0;
+    if (Number.isFinite(o)) {
+      let m = -Infinity;
+      for (let j = 0; j < K; j++) {
+        const d = o - p.mean[j]!;
+        lb[j] = lc[j]! - d * d * h[j]!;
+        if (lb[j]! > m) m = lb[j]!;
+      }
+      for (let j = 0; j < K; j++) {
+        alpha[j] = pred[j]! * Math.exp(lb[j]! - m);
+        c += alpha[j]!;
+      }
+      if (c > 0) ll += Math.log(c) + m;
+    }
+    for (let j = 0; j < K; j++) alpha[j] = c > 0 ? alpha[j]! / c : pred[j]!;
+    if (t >= skip) for (let j = 0; j < K; j++) probs[j]![t - skip] = alpha[j]!;
+  }
+  return ll;
+}
+
+test('the unrolled forward filter equals the generic recursion bit for bit (missing, infinite and far outlying rows)', () => {
+  const { x, params } = fitSim();
+  const o = x.slice(0, 4000);
+  for (const [t, v] of [[0, NaN], [17, NaN], [18, NaN], [500, Infinity], [501, -Infinity], [900, 1e200], [901, 40], [2000, -35]] as const) o[t] = v;
+  for (const prior of [new Float64Array(3).fill(1 / 3), Float64Array.of(0.7, 0.2, 0.1)]) {
+    for (const skip of [0, 1, 1440]) {
+      const got = [0, 1, 2].map(() => new Float64Array(o.length - skip));
+      const want = [0, 1, 2].map(() => new Float64Array(o.length - skip));
+      assert.ok(Object.is(forwardFilter(params, o, prior, got, skip), plainForwardFilter(params, o, prior, want, skip)), 'log-likelihood');
+      for (let k = 0; k < 3; k++) for (let i = 0; i < got[k]!.length; i++) assert.ok(Object.is(got[k]![i], want[k]![i]), `state ${k}, row ${i + skip}: ${got[k]![i]} vs ${want[k]![i]}`);
+    }
+  }
 });

@@ -1,11 +1,11 @@
 // The R/S range scan of rollingRescaledRange skips blocks by bounds (hurst.ts): its values must be those
 // of the plain scan over every row of each chunk, bit for bit, on series that exercise the skipping —
 // trends (a large chunk slope), quantised ties and flat stretches, a spike, a NaN, and chunk sizes below,
-// at and around the 16-row block.
+// at and around the 16-row block; and the rows from `from` on are unchanged when the earlier ones are not computed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rng } from '../helpers/rng.ts';
-import { rollingRescaledRange } from '../../src/kernels/hurst.ts';
+import { rollingHurst, rollingRescaledRange } from '../../src/kernels/hurst.ts';
 import { rollingVar } from '../../src/kernels/rolling.ts';
 
 /** R/S by the definition: the full scan of the cumulative deviations, S from the same population variance. */
@@ -61,4 +61,25 @@ test('rollingRescaledRange with block skipping equals the plain scan bit for bit
       assert.ok(finite > y.length / 2, `n ${n}: most rows have a value`);
     }
   }
+});
+
+test('from: rows before it are NaN, the rows from it on equal the computation over every row bit for bit', () => {
+  const y = series(3, 3000);
+  const sizes = [8, 16, 30, 60, 120, 240];
+  const all = new Float64Array(y.length);
+  rollingHurst(y, 240, sizes, all);
+  for (const from of [0, 1, 239, 240, 241, 1000, 1517, 2210, 3000]) {
+    const got = new Float64Array(y.length);
+    rollingHurst(y, 240, sizes, got, from);
+    for (let t = 0; t < y.length; t++) {
+      assert.ok(Object.is(got[t], t < from ? NaN : all[t]), `from ${from}, row ${t}: ${got[t]} vs ${all[t]}`);
+    }
+    for (const n of [8, 33, 240]) {
+      const rs = new Float64Array(y.length);
+      rollingRescaledRange(y, n, rs, from - 240);
+      const want = plainRescaledRange(y, n);
+      for (let r = 0; r < y.length; r++) assert.ok(Object.is(rs[r], r < from - 240 ? NaN : want[r]), `R/S n ${n}, from ${from - 240}, row ${r}`);
+    }
+  }
+  assert.ok(all.subarray(1000).some((v) => Number.isFinite(v)));
 });

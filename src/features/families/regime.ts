@@ -153,14 +153,15 @@ function weekAnchor(ms: number): number {
 
 function provenance(d: PriceDomain, ts: Float64Array, f: SegmentFit): Record<string, unknown> {
   const iso = (i: number) => new Date(ts[i]!).toISOString();
+  const read = f.status !== 'skipped' && f.start > f.fitFrom; // the fit window was read
   return {
     domain: d,
     segmentStart: new Date(weekAnchor(ts[f.start]!)).toISOString(),
     firstRow: iso(f.start),
     rows: f.end - f.start,
-    windowStart: f.start > f.fitFrom ? iso(f.fitFrom) : null,
-    windowEnd: f.start > f.fitFrom ? iso(f.start - 1) : null,
-    observations: f.observations,
+    windowStart: read ? iso(f.fitFrom) : null,
+    windowEnd: read ? iso(f.start - 1) : null,
+    ...(f.observations !== undefined ? { observations: f.observations } : {}),
     status: f.status,
     ...(f.reason ? { reason: f.reason } : {}),
     ...(f.iterations !== undefined ? { iterations: f.iterations, logLik: f.logLik, converged: f.converged } : {}),
@@ -170,6 +171,7 @@ function provenance(d: PriceDomain, ts: Float64Array, f: SegmentFit): Record<str
 
 function computeDomain(frame: PairFrame, d: PriceDomain, out: (m: Metric) => Float64Array, ctx: ComputeContext, starts: number[]): Record<string, unknown>[] {
   const n = frame.n;
+  const first = frame.first ?? 0; // outputs of earlier rows are not kept
   const y = frame[DOMAIN_SERIES[d].input];
   const dy = new Float64Array(n);
   diff(y, 1, dy);
@@ -178,7 +180,9 @@ function computeDomain(frame: PairFrame, d: PriceDomain, out: (m: Metric) => Flo
 
   // HMM and the state columns.
   const probs = [out('hmm_p_calm'), out('hmm_p_normal'), out('hmm_p_turbulent')];
-  const fits = regimeHmm(dy, starts, probs);
+  // Rows before the partition are not kept; regime_duration at its first row reads DURATION_CAP rows of
+  // states before it, so segments ending earlier need no fit.
+  const fits = regimeHmm(dy, starts, probs, Math.max(0, first - DURATION_CAP));
   for (const f of fits) {
     if (f.status === 'degenerate') {
       ctx.warn(`regime_${d}: HMM fit for the segment from ${new Date(frame.ts[f.start]!).toISOString()} is degenerate (${f.reason}); its HMM features are NaN`);
@@ -221,7 +225,11 @@ function computeDomain(frame: PairFrame, d: PriceDomain, out: (m: Metric) => Flo
     width[t] = d === 'idx' ? (up - lo) / m : up - lo;
   }
   rollingMean(inside, RANGE_ROWS, out('range_bound_score'));
-  rollingPercentileRank(width, SQUEEZE_ROWS, out('bb_squeeze_pct'));
+  // The rank is exact (comparisons), so it is taken over the rows that the kept rows' windows reach only.
+  const squeeze = out('bb_squeeze_pct');
+  const rankFrom = Math.max(0, first - SQUEEZE_ROWS + 1);
+  squeeze.fill(NaN, 0, rankFrom);
+  rollingPercentileRank(width.subarray(rankFrom), SQUEEZE_ROWS, squeeze.subarray(rankFrom));
 
   // Volatility ratio, clustering, Hurst.
   const vr = out('volatility_regime_score');
@@ -231,7 +239,7 @@ function computeDomain(frame: PairFrame, d: PriceDomain, out: (m: Metric) => Flo
   const lagged = new Float64Array(n);
   lag(absDy, 1, lagged);
   rollingPair(lagged, absDy, CLUSTER_ROWS - 1, CLUSTER_ROWS - 1, { corr: out('vol_clustering') });
-  rollingHurst(y, HURST_ROWS, HURST_CHUNKS, out('hurst_exponent'));
+  rollingHurst(y, HURST_ROWS, HURST_CHUNKS, out('hurst_exponent'), first);
 
   return fits.map((f) => provenance(d, frame.ts, f));
 }
