@@ -122,9 +122,10 @@ export async function exportDataSet(store: Store, opts: ExportOptions): Promise<
   const total = specs.length + extras.length + 2;
   const progress = () => opts.onProgress?.({ done: finished, total, skipped, bytes: uploadedBytes, elapsedMs: Date.now() - t0 });
   const retry = opts.retry ?? DEFAULT_RETRY;
-  /** Uploads unless the destination holds these bytes already. */
+  /** Uploads unless the destination holds these bytes already; whether it uploaded. */
   const send = async (key: string, source: string | Uint8Array, expect: { size: number; sha256: string }) => {
-    if (await holds(objects, key, expect)) skipped++;
+    const there = await holds(objects, key, expect);
+    if (there) skipped++;
     else {
       await putWithRetries(objects, key, source, expect, retry, () => putRetries++);
       uploaded++;
@@ -132,6 +133,7 @@ export async function exportDataSet(store: Store, opts: ExportOptions): Promise<
     }
     finished++;
     progress();
+    return !there;
   };
   // Each pair-month's rows are proved once, however many files read it.
   const spans = new Map<PairMonth, Promise<Span>>();
@@ -146,8 +148,7 @@ export async function exportDataSet(store: Store, opts: ExportOptions): Promise<
     const digest = await lakeDigest(file);
     const placed = objects instanceof LocalObjectStore ? objects.link(spec.key, file.path, digest.size) : null;
     if (placed === null) {
-      if (objects instanceof LocalObjectStore) copied++;
-      await send(spec.key, file.path, digest);
+      if ((await send(spec.key, file.path, digest)) && objects instanceof LocalObjectStore) copied++;
     } else {
       if (placed === 'same') skipped++; else linked++;
       finished++;
