@@ -240,8 +240,9 @@ function fileEntry(spec: FileSpec, unitNames: readonly string[], span: Span, dig
  * Runs `job` over the specs on `workers` concurrent workers, each with its own connection to a private
  * in-memory DuckDB. One DuckDB thread: each query runs on its caller's thread, so the workers are the
  * parallelism; DuckDB's default (a thread per core for each query) cost 30 % more CPU for the same files.
- * preserve_insertion_order off: the COPY streams row groups instead of buffering them for reordering
- * (20 % less CPU, bench/export-copy.ts); with one thread the rows still leave in scan order (tests check it).
+ * preserve_insertion_order off: the COPY need not keep row groups in order (2–25 % less CPU in three runs of
+ * bench/export-copy.ts on a machine at load 15–24, files byte-identical); with one thread the rows still
+ * leave in scan order (tests check it).
  */
 async function runFiles<T>(specs: readonly FileSpec[], workers: number, job: (spec: FileSpec, con: Awaited<ReturnType<DuckDBInstance['connect']>>) => Promise<T>): Promise<T[]> {
   const out: T[] = new Array(specs.length);
