@@ -57,7 +57,8 @@ export function catalogJson(reg: Registry, units: readonly Unit[], layout: Layou
     layout,
     columns: [
       { name: 'ts', role: 'key', dtype: 'timestamp[UTC]', description: 'bar start (UTC)', lookback: 0, lookahead: 0, file: everyFile },
-      { name: 'pair', role: 'key', dtype: 'string', description: 'FX pair (market convention)', lookback: 0, lookahead: 0, file: everyFile },
+      { name: 'pair', role: 'key', dtype: 'string', description: 'FX pair (market convention)', lookback: 0, lookahead: 0,
+        file: layout === 'units' ? 'every path (pair=P, Hive-style)' : everyFile },
       ...ordered.map((c) => ({
         ...c, dtype: float32 ? 'float32' : c.dtype,
         // JSON has no infinity: an open end of a range is null.
@@ -67,7 +68,10 @@ export function catalogJson(reg: Registry, units: readonly Unit[], layout: Layou
     ],
     notes: 'range: [min, max] inclusive, null = unbounded; lookback/lookahead in rows of the pair (cross families: rows of the union minute grid); ' +
       'file: the key pattern of the files holding the column ({pair} lower case, {PAIR} upper case, {YYYY_MM} / {YYYY-MM} the month)' +
-      (layout === 'seed' ? '; cross_features files hold every pair of the month (column pair); the seed names corr, ci and arb correlation, currency_index and arbitrage' : ''),
+      (layout === 'seed' ? '; cross_features files hold every pair of the month (column pair); the seed names corr, ci and arb correlation, currency_index and arbitrage' : '') +
+      (layout === 'units' ? '; units: each file is a pipeline unit\'s lake file as computed (ts, then the unit\'s columns; pair and month are in the path, Hive-style)' +
+        ' and the files of one pair-month hold the same rows in the same order: join them on (ts, pair) to get the wide rows' : ''),
+    ...(layout === 'units' ? { join: { keys: ['ts', 'pair'], files: groups(layout, units).map((g) => g.pattern) } } : {}),
     notImplemented: reg.all.filter((c) => !exported.includes(c)).map((c) => c.name),
     // Which currency or pair fills each numbered slot (tri_k, sis{k}), per exported pair.
     slots: Object.fromEntries([...new Set(files.flatMap((f) => f.sources.map((s) => s.pair)))].sort().map((p) => [p, slotMap(p)])),

@@ -1,5 +1,7 @@
-// Export (stage 2.7): the computed data set as Parquet files in the wide or the seed layout, plus
+// Export (stage 2.7): the computed data set as Parquet files in the wide, seed or units layout, plus
 // catalog.json and manifest.json, to a local directory or an S3 bucket through one object-store path.
+// The units layout carries the lake's files as they are: hard links in a local directory on the lake's
+// file system (no bytes copied), else copies or uploads of the files, never re-encoded.
 // The validation gate is applied here, whoever calls. Data objects go first and manifest.json last, so
 // a reader who trusts the manifest never sees a partial export; a second export (after a kill, or with
 // changed data) uploads only objects that are missing or whose checksum differs, and removes objects
@@ -15,9 +17,10 @@ import { registry } from '../features/registry.ts';
 import { hashFile, LocalObjectStore, openObjectStore, type ObjectStore, type S3Options } from '../io/objectstore/index.ts';
 import type { Store } from '../store/types.ts';
 import { validationGate } from '../validate/index.ts';
-import { partitionPath } from '../pipeline/lake.ts';
+import { LAKE_ENCODING, partitionPath } from '../pipeline/lake.ts';
 import { buildUnits } from '../pipeline/units.ts';
 import { catalogJson, seedExtras, type Extra } from './extras.ts';
+import { lakeDigest, lakeFile, pairMonthSpan, type LakeFile, type Span } from './lakefiles.ts';
 import { EXPORT_FOLDERS, planFiles, type FileSpec, type Layout, type PairMonth } from './layout.ts';
 import { readManifest, type ExportedFile, type ExportedObject, type Manifest } from './manifest.ts';
 import { DEFAULT_RETRY, holds, putWithRetries, type RetryPolicy } from './transfer.ts';
@@ -40,6 +43,7 @@ export interface ExportOptions {
   readonly layout?: Layout;
   readonly pairs?: readonly string[];
   readonly months?: readonly string[];
+  /** wide and seed layouts only (units: the lake's files as they are, float64 LZ4_RAW). */
   readonly float32?: boolean;
   readonly compression?: Compression;
   /** Export a data set whose validation failed, is missing or is out of date (the manifest then says unvalidated). */
@@ -62,6 +66,10 @@ export interface ExportResult {
   readonly bytes: number;
   readonly uploaded: number;
   readonly uploadedBytes: number;
+  /** units layout to a local directory: files placed as hard links of the lake's (no bytes written)… */
+  readonly linked: number;
+  /** …and files copied instead because the destination is on another file system (also counted in uploaded). */
+  readonly copiedAcrossFileSystems: number;
   readonly skipped: number;
   /** Stale objects removed after the manifest was written. */
   readonly removed: number;
@@ -78,7 +86,11 @@ const FORMAT = 'bqx-export/2';
 
 export async function exportDataSet(store: Store, opts: ExportOptions): Promise<ExportResult> {
   const t0 = Date.now();
-  const layout = opts.layout ?? 'wide', compression = opts.compression ?? 'snappy', float32 = opts.float32 === true;
+  const layout = opts.layout ?? 'wide', float32 = opts.float32 === true;
+  if (layout === 'units' && (float32 || opts.compression !== undefined)) {
+    throw new Error(`--layout units exports the lake's files as they are (float64, ${LAKE_ENCODING.codec.toUpperCase()}): ${float32 ? '--float32' : '--compression'} does not apply`);
+  }
+  const compression: Compression = opts.compression ?? 'snappy';
   const gate = await validationGate(store, opts.dataDir, { pairs: opts.pairs, months: opts.months });
   if (!gate.ok && !opts.force) throw new ExportRefused(`refusing to export: ${gate.message}; --force exports it marked unvalidated`);
   const reg = registry();
@@ -89,15 +101,15 @@ export async function exportDataSet(store: Store, opts: ExportOptions): Promise<
     .filter((r) => (!opts.pairs || opts.pairs.includes(r.pair)) && (!opts.months || opts.months.includes(r.month)))
     .flatMap(({ pair, month }) => {
       const versions: Record<string, string> = {};
-      const paths: string[] = [];
+      const files: LakeFile[] = [];
       for (const u of units) {
         const m = done.get(formatPartition({ unit: u.name, pair: u.kind === 'month' ? EVERY_PAIR : pair, month }));
         const path = partitionPath(opts.dataDir, u.name, pair, month);
         if (!m || !existsSync(path)) { missing.push(`${u.name} ${pair} ${month}`); return []; }
         versions[u.name] = m.dataVersion;
-        paths.push(path);
+        files.push(lakeFile(m, pair, path));
       }
-      return [{ pair, month, paths, versions }];
+      return [{ pair, month, files, versions }];
     });
   const specs = planFiles(layout, units, parts);
   // An empty manifest would remove a previous export's every object: refuse before touching the destination.
@@ -105,14 +117,15 @@ export async function exportDataSet(store: Store, opts: ExportOptions): Promise<
   const objects = openObjectStore(opts.out, opts.s3);
   const staging = join(opts.dataDir, 'export-staging');
   rmSync(staging, { recursive: true, force: true }); // one process per data directory: anything here is a killed export's
-  let putRetries = 0, uploaded = 0, uploadedBytes = 0, skipped = 0, finished = 0;
+  let putRetries = 0, uploaded = 0, uploadedBytes = 0, skipped = 0, finished = 0, linked = 0, copied = 0;
   const extras: Extra[] = layout === 'seed' ? seedExtras(opts.dataDir) : [];
   const total = specs.length + extras.length + 2;
   const progress = () => opts.onProgress?.({ done: finished, total, skipped, bytes: uploadedBytes, elapsedMs: Date.now() - t0 });
   const retry = opts.retry ?? DEFAULT_RETRY;
-  /** Uploads unless the destination holds these bytes already. */
+  /** Uploads unless the destination holds these bytes already; whether it uploaded. */
   const send = async (key: string, source: string | Uint8Array, expect: { size: number; sha256: string }) => {
-    if (await holds(objects, key, expect)) skipped++;
+    const there = await holds(objects, key, expect);
+    if (there) skipped++;
     else {
       await putWithRetries(objects, key, source, expect, retry, () => putRetries++);
       uploaded++;
@@ -120,12 +133,37 @@ export async function exportDataSet(store: Store, opts: ExportOptions): Promise<
     }
     finished++;
     progress();
+    return !there;
+  };
+  // Each pair-month's rows are proved once, however many files read it.
+  const spans = new Map<PairMonth, Promise<Span>>();
+  const spanOf = (p: PairMonth) => {
+    let s = spans.get(p);
+    if (!s) spans.set(p, (s = pairMonthSpan(p.files, `${p.pair} ${p.month}`)));
+    return s;
+  };
+  /** units layout: the lake file itself, hard-linked into a local directory on its file system, else copied or uploaded. */
+  const carry = async (spec: FileSpec, span: Span): Promise<ExportedFile> => {
+    const file = spec.sources[0]!.files[spec.unit!]!;
+    const digest = await lakeDigest(file);
+    const placed = objects instanceof LocalObjectStore ? objects.link(spec.key, file.path, digest.size) : null;
+    if (placed === null) {
+      if ((await send(spec.key, file.path, digest)) && objects instanceof LocalObjectStore) copied++;
+    } else {
+      if (placed === 'same') skipped++; else linked++;
+      finished++;
+      progress();
+    }
+    const source = sha256(JSON.stringify({ format: FORMAT, key: spec.key, lake: digest.sha256 }));
+    return fileEntry(spec, units.map((u) => u.name), span, digest, source);
   };
   try {
     await objects.cleanup();
     const previous = await readManifest(objects);
     const before = new Map((previous?.files ?? []).map((f) => [f.path, f]));
     const files = await runFiles(specs, opts.maxWorkers ?? Math.max(2, availableParallelism()), async (spec, con) => {
+      const span = spanOfFile(await Promise.all(spec.sources.map(spanOf)));
+      if (spec.unit !== undefined) return carry(spec, span);
       const source = sha256(JSON.stringify({ format: FORMAT, key: spec.key, columns: spec.columns.map((c) => c.name), compression, float32,
         versions: spec.sources.map((s) => [s.pair, [...new Set(spec.columns.map((c) => units[c.unit]!.name))].map((u) => s.versions[u])]) }));
       const prev = before.get(spec.key);
@@ -137,7 +175,7 @@ export async function exportDataSet(store: Store, opts: ExportOptions): Promise<
       // A local destination stages the file beside its object (put renames it into place); S3 stages it in the data directory.
       const local = objects instanceof LocalObjectStore ? objects.stagingPath(spec.key) : join(staging, spec.key);
       try {
-        const span = await writeFile(con, spec, local, { float32, compression });
+        await writeFile(con, spec, local, { float32, compression });
         const digest = await hashFile(local);
         await send(spec.key, local, digest);
         return fileEntry(spec, units.map((u) => u.name), span, digest, source);
@@ -154,14 +192,13 @@ export async function exportDataSet(store: Store, opts: ExportOptions): Promise<
     const featureCols = units.flatMap((u) => u.columns).filter((c) => c.role === 'feature');
     const targetCols = units.flatMap((u) => u.columns).filter((c) => c.role === 'target');
     const manifest: Manifest = {
-      format: FORMAT, createdAt: new Date().toISOString(), layout, compression,
+      format: FORMAT, createdAt: new Date().toISOString(), layout, compression: layout === 'units' ? LAKE_ENCODING.codec : compression,
       validated: gate.ok,
       validation: { validated: gate.ok, report: gate.report?.runId ?? null, message: gate.ok ? gate.message : `exported with --force: ${gate.message}` },
       dtype: float32 ? 'float32' : 'float64',
       columns: layout === 'wide' ? ['ts', 'pair', ...featureCols.map((c) => c.name), ...targetCols.map((c) => c.name)] : undefined,
       featureCount: featureCols.length, targetCount: targetCols.length,
-      // Rows of the data set: those of the layout's first folder (wide: features/, seed: rate_domain/), which holds every pair-month once.
-      rows: files.filter((f) => f.path.split('/')[0] === specs[0]?.key.split('/')[0]).reduce((n, f) => n + f.rows, 0),
+      rows: (await Promise.all([...new Set(specs.flatMap((s) => s.sources))].map(spanOf))).reduce((n, s) => n + s.rows, 0),
       files, objects: extraObjects, missing,
     };
     const manifestBytes = new TextEncoder().encode(JSON.stringify(manifest, null, 2) + '\n');
@@ -175,7 +212,7 @@ export async function exportDataSet(store: Store, opts: ExportOptions): Promise<
     return {
       destination: objects.location, layout, validated: gate.ok, files, columns: featureCols.length + targetCols.length, rows: manifest.rows,
       bytes: files.reduce((n, f) => n + f.bytes, 0) + extraObjects.reduce((n, o) => n + o.bytes, 0) + manifestBytes.length,
-      uploaded, uploadedBytes, skipped, removed: stale.length, retries: { requests: stats.requests, sdk: stats.retries, puts: putRetries },
+      uploaded, uploadedBytes, linked, copiedAcrossFileSystems: copied, skipped, removed: stale.length, retries: { requests: stats.requests, sdk: stats.retries, puts: putRetries },
       wallMs: Date.now() - t0, missing,
     };
   } finally {
@@ -184,7 +221,12 @@ export async function exportDataSet(store: Store, opts: ExportOptions): Promise<
   }
 }
 
-function fileEntry(spec: FileSpec, unitNames: readonly string[], span: { rows: number; from: number; to: number }, digest: { size: number; sha256: string }, source: string): ExportedFile {
+/** The span of a file: its pair-months' together. */
+function spanOfFile(spans: readonly Span[]): Span {
+  return { rows: spans.reduce((n, s) => n + s.rows, 0), from: Math.min(...spans.map((s) => s.from)), to: Math.max(...spans.map((s) => s.to)) };
+}
+
+function fileEntry(spec: FileSpec, unitNames: readonly string[], span: Span, digest: { size: number; sha256: string }, source: string): ExportedFile {
   const used = [...new Set(spec.columns.map((c) => unitNames[c.unit]!))];
   return {
     path: spec.key, pair: spec.pair, month: spec.month, ...(spec.pair === '*' ? { pairs: spec.sources.map((s) => s.pair) } : {}),
@@ -198,10 +240,13 @@ function fileEntry(spec: FileSpec, unitNames: readonly string[], span: { rows: n
  * Runs `job` over the specs on `workers` concurrent workers, each with its own connection to a private
  * in-memory DuckDB. One DuckDB thread: each query runs on its caller's thread, so the workers are the
  * parallelism; DuckDB's default (a thread per core for each query) cost 30 % more CPU for the same files.
+ * preserve_insertion_order off: the COPY need not keep row groups in order (2–25 % less CPU in three runs of
+ * bench/export-copy.ts on a machine at load 15–24, files byte-identical); with one thread the rows still
+ * leave in scan order (tests check it).
  */
 async function runFiles<T>(specs: readonly FileSpec[], workers: number, job: (spec: FileSpec, con: Awaited<ReturnType<DuckDBInstance['connect']>>) => Promise<T>): Promise<T[]> {
   const out: T[] = new Array(specs.length);
-  const db = await DuckDBInstance.create(':memory:', { threads: '1', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+  const db = await DuckDBInstance.create(':memory:', { threads: '1', preserve_insertion_order: 'false', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
   let next = 0;
   const worker = async () => {
     const con = await db.connect();

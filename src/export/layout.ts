@@ -2,13 +2,16 @@
 // - wide: features/pair=P/month=M/part-0.parquet, every feature then every target of one pair-month;
 // - seed (the seed plan's Appendix D): rate_domain/{pair}_rate_features_{YYYY_MM}.parquet (idx domain),
 //   bqx_domain/{pair}_bqx_features_{YYYY_MM}.parquet (bqx domain), cross_features/{family}_features_
-//   {YYYY_MM}.parquet (one cross family, every pair of the month), targets/{pair}_targets_{YYYY_MM}.parquet.
-// Every file starts with ts (UTC timestamp) and pair.
+//   {YYYY_MM}.parquet (one cross family, every pair of the month), targets/{pair}_targets_{YYYY_MM}.parquet;
+// - units: units/<unit>/pair=P/month=M/part-0.parquet, the lake's own files as computed (ts and the
+//   unit's columns; pair and month only in the path), joined on (ts, pair) by the reader.
+// The wide and seed files start with ts (UTC timestamp) and pair.
 import type { FeatureDef } from '../features/types.ts';
 import type { Unit } from '../pipeline/units.ts';
+import type { LakeFile } from './lakefiles.ts';
 
-export type Layout = 'wide' | 'seed';
-export const LAYOUTS: readonly Layout[] = ['wide', 'seed'];
+export type Layout = 'wide' | 'seed' | 'units';
+export const LAYOUTS: readonly Layout[] = ['wide', 'seed', 'units'];
 
 /** The seed plan's names of the cross families it names; the others keep their registry name. */
 const SEED_FAMILY: Readonly<Record<string, string>> = { corr: 'correlation', ci: 'currency_index', arb: 'arbitrage' };
@@ -17,7 +20,7 @@ const SEED_FAMILY: Readonly<Record<string, string>> = { corr: 'correlation', ci:
 export interface PairMonth {
   readonly pair: string;
   readonly month: string;
-  readonly paths: readonly string[];
+  readonly files: readonly LakeFile[];
   readonly versions: Readonly<Record<string, string>>;
 }
 
@@ -31,10 +34,12 @@ export interface FileSpec {
   /** The pair-months whose rows it holds, in pair order. */
   readonly sources: readonly PairMonth[];
   readonly columns: readonly Column[];
+  /** units layout: the unit whose lake file this is (the file is that file, not written). */
+  readonly unit?: number;
 }
 
 /** Where a column lives, as a key pattern with {pair} (lower case), {PAIR}, {YYYY_MM}, {YYYY-MM} placeholders. */
-export interface Group { readonly pattern: string; readonly columns: readonly Column[]; readonly perPair: boolean }
+export interface Group { readonly pattern: string; readonly columns: readonly Column[]; readonly perPair: boolean; readonly unit?: number }
 
 const seedMonth = (month: string) => month.replace('-', '_');
 
@@ -49,6 +54,10 @@ export function groups(layout: Layout, units: readonly Unit[]): Group[] {
   const features = (f: (c: FeatureDef) => boolean) => pick((c) => c.role === 'feature' && f(c));
   if (layout === 'wide') {
     return [{ pattern: 'features/pair={PAIR}/month={YYYY-MM}/part-0.parquet', columns: [...features(() => true), ...pick((c) => c.role === 'target')], perPair: true }];
+  }
+  if (layout === 'units') {
+    return units.map((u, unit) => ({ pattern: `units/${u.name}/pair={PAIR}/month={YYYY-MM}/part-0.parquet`, columns: cols.filter((c) => c.col.unit === unit).map((c) => c.col), perPair: true, unit }))
+      .filter((g) => g.columns.length > 0);
   }
   const crossFamilies = [...new Set(cols.filter((c) => c.def.domain === 'cross' && c.def.role === 'feature').map((c) => c.def.family))];
   return [
@@ -67,7 +76,7 @@ export function planFiles(layout: Layout, units: readonly Unit[], parts: readonl
   const months = [...new Set(parts.map((p) => p.month))].sort();
   for (const g of groups(layout, units)) {
     if (g.perPair) {
-      for (const p of parts) out.push({ key: fill(g.pattern, p.pair, p.month), month: p.month, pair: p.pair, sources: [p], columns: g.columns });
+      for (const p of parts) out.push({ key: fill(g.pattern, p.pair, p.month), month: p.month, pair: p.pair, sources: [p], columns: g.columns, unit: g.unit });
     } else {
       for (const m of months) {
         const sources = parts.filter((p) => p.month === m).sort((a, b) => (a.pair < b.pair ? -1 : 1));
@@ -78,5 +87,5 @@ export function planFiles(layout: Layout, units: readonly Unit[], parts: readonl
   return out;
 }
 
-/** The folders an export of either layout writes (objects under them that its manifest does not list are stale). */
-export const EXPORT_FOLDERS = ['features/', 'rate_domain/', 'bqx_domain/', 'cross_features/', 'targets/', 'validation/', 'logs/'];
+/** The folders an export of any layout writes (objects under them that its manifest does not list are stale). */
+export const EXPORT_FOLDERS = ['features/', 'units/', 'rate_domain/', 'bqx_domain/', 'cross_features/', 'targets/', 'validation/', 'logs/'];

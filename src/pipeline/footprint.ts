@@ -97,11 +97,11 @@ export async function runFootprint(store: Store, sel: RunSelection, baselineTs: 
   return footprint(runItems(tasks, index, bpv.bytesPerValue), bpv);
 }
 
-/** What `bqx export` will write. */
-export async function exportFootprint(store: Store, sel: { pairs?: readonly string[]; months?: readonly string[]; float32?: boolean }): Promise<Footprint> {
+/** What `bqx export` will write: nothing (≈ 0) when it hard-links the lake's files (units layout on the lake's file system). */
+export async function exportFootprint(store: Store, sel: { pairs?: readonly string[]; months?: readonly string[]; float32?: boolean; hardLinks?: boolean }): Promise<Footprint> {
   const index = await loadMonthIndex(store);
   const bpv = lakeBytesPerValue(await store.getManifests(), buildUnits(registry()));
-  return footprint([exportItem(index, sel, bpv.bytesPerValue)], bpv);
+  return footprint([exportItem(index, sel, sel.hardLinks ? 0 : bpv.bytesPerValue)], bpv);
 }
 
 /** Bars per pair and month that the synthetic market generates: its trading minutes (Sunday 17:00 – Friday 17:00 New York). */

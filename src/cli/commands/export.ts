@@ -3,6 +3,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { COMPRESSIONS, exportDataSet, LAYOUTS, verifyExport, type ExportProgress, type ExportResult } from '../../export/index.ts';
+import { onLakeFileSystem } from '../../export/lakefiles.ts';
 import { openObjectStore, parseS3Url, type S3Options } from '../../io/objectstore/index.ts';
 import { bool, int, oneOf, str, UsageError, type CommandSpec } from '../args.ts';
 import { configFrom, withStore } from '../context.ts';
@@ -20,16 +21,20 @@ export const exportCmd: CommandSpec = {
   details: `Layouts: wide = features/pair=P/month=YYYY-MM/part-0.parquet (ts, pair, every feature, every target);
 seed = rate_domain/{pair}_rate_features_{YYYY_MM}.parquet, bqx_domain/{pair}_bqx_features_{YYYY_MM}.parquet,
 cross_features/{family}_features_{YYYY_MM}.parquet (all pairs), targets/{pair}_targets_{YYYY_MM}.parquet,
-validation/ (reports), logs/ (run logs).
+validation/ (reports), logs/ (run logs);
+units = units/<unit>/pair=P/month=YYYY-MM/part-0.parquet: the lake's own files as computed (ts and the unit's
+columns, float64, LZ4_RAW; --compression and --float32 do not apply), joined on (ts, pair) by the reader
+(catalog.json says which file holds each column). In a directory on the lake's file system they are hard
+links (no extra disk); elsewhere they are copied or uploaded as they are.
 S3 credentials come from the standard AWS chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE
 and ~/.aws, instance role) and are never printed or written.`,
   options: {
     out: { type: 'string', description: 'destination: a directory or s3://bucket/prefix', default: 'bqx-data/export (config exportDir)', valueName: 'DIR|URL' },
-    layout: { type: 'string', description: `file layout: ${LAYOUTS.join(' or ')}`, default: 'wide', valueName: 'L' },
-    compression: { type: 'string', description: `Parquet compression: ${COMPRESSIONS.join(' or ')}`, default: 'snappy', valueName: 'C' },
+    layout: { type: 'string', description: `file layout: ${LAYOUTS.join(', ')}`, default: 'wide', valueName: 'L' },
+    compression: { type: 'string', description: `Parquet compression: ${COMPRESSIONS.join(' or ')} (wide and seed layouts)`, default: 'snappy', valueName: 'C' },
     pairs: { type: 'string', description: 'pairs, comma-separated', default: 'all', valueName: 'LIST' },
     months: { type: 'string', description: 'months YYYY-MM, comma-separated', default: 'all', valueName: 'LIST' },
-    float32: { type: 'boolean', description: 'store feature and target columns as float32 (default float64)' },
+    float32: { type: 'boolean', description: 'store feature and target columns as float32 (default float64; wide and seed layouts)' },
     force: { type: 'boolean', description: 'export even when the latest validation failed or is missing (the manifest then says unvalidated)' },
     'max-workers': { type: 'string', description: 'files written and uploaded at once', default: 'cores, at least 2', valueName: 'N' },
     ...S3_OPTIONS,
@@ -39,7 +44,11 @@ and ~/.aws, instance role) and are never printed or written.`,
     const cfg = configFrom(args);
     const json = bool(args, 'json');
     const layout = oneOf(args, 'layout', LAYOUTS) ?? 'wide';
-    const compression = oneOf(args, 'compression', COMPRESSIONS) ?? 'snappy';
+    const compression = oneOf(args, 'compression', COMPRESSIONS);
+    const float32 = bool(args, 'float32');
+    if (layout === 'units' && (compression || float32)) {
+      throw new UsageError(`${compression ? '--compression' : '--float32'} does not apply to --layout units: its files are the lake's as computed (float64, LZ4_RAW)`);
+    }
     const rawOut = str(args, 'out') ?? cfg.exportDir;
     let s3Url;
     try { s3Url = parseS3Url(rawOut); } catch (e) { throw new UsageError(`--out: ${(e as Error).message}`); }
@@ -53,11 +62,12 @@ and ~/.aws, instance role) and are never printed or written.`,
       r = await withStore(cfg, async (store) => {
         // A local destination must hold the files (an S3 one needs only one staging file per worker).
         if (!s3Url) {
-          assertDiskFits(await exportFootprint(store, { pairs: sel.pairs, months: sel.months, float32: bool(args, 'float32') }), out, 'export',
+          const hardLinks = layout === 'units' && onLakeFileSystem(cfg.dataDir, out);
+          assertDiskFits(await exportFootprint(store, { pairs: sel.pairs, months: sel.months, float32, hardLinks }), out, 'export',
             ['fewer months or pairs (--months, --pairs)', '--float32 (half the size)', 'another --out on a larger disk']);
         }
         return exportDataSet(store, {
-        dataDir: cfg.dataDir, out, layout, compression, pairs: sel.pairs, months: sel.months, float32: bool(args, 'float32'),
+        dataDir: cfg.dataDir, out, layout, compression, pairs: sel.pairs, months: sel.months, float32,
         force: bool(args, 'force'), maxWorkers: int(args, 'max-workers', 1), s3, onProgress: progress?.update,
         });
       });
@@ -71,6 +81,7 @@ and ~/.aws, instance role) and are never printed or written.`,
         `exported to ${r.destination} (${r.layout} layout${r.validated ? '' : ', UNVALIDATED'})`,
         `  files     ${fmtNumber(r.files.length)} Parquet + ${r.layout === 'seed' ? 'reports, logs, ' : ''}catalog.json, manifest.json; ${fmtNumber(r.rows)} rows × ${r.columns} columns`,
         `  bytes     ${fmtNumber(Math.round(r.bytes / MB))} MB in all; uploaded ${fmtNumber(r.uploaded)} objects (${fmtNumber(Math.round(r.uploadedBytes / MB))} MB), ${fmtNumber(r.skipped)} already there, ${fmtNumber(r.removed)} stale removed`,
+        ...(r.linked || r.copiedAcrossFileSystems ? [`  lake      ${fmtNumber(r.linked)} files hard-linked (no bytes written)${r.copiedAcrossFileSystems ? `, ${fmtNumber(r.copiedAcrossFileSystems)} copied (another file system than the lake's)` : ''}`] : []),
         `  time      ${fmtDuration(r.wallMs)}, ${(r.uploadedBytes / MB / Math.max(secs, 1e-3)).toFixed(1)} MB/s`,
         `  retries   ${r.retries.sdk} HTTP (of ${fmtNumber(r.retries.requests)} requests), ${r.retries.puts} whole uploads`,
       ].join('\n'));

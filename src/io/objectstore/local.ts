@@ -1,7 +1,8 @@
 // A local directory as object storage: keys are relative paths; puts are atomic (temp + rename). A file
 // staged in the directory itself (stagingPath) is renamed into place, so its bytes are written once and
-// hashed once (by the caller, who hands the checksum in); any other file is copied and hashed in place.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+// hashed once (by the caller, who hands the checksum in); any other file is copied and hashed in place,
+// or hard-linked (link) when the caller knows it is never modified in place.
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../parquet.ts';
 import { hashFile } from './hash.ts';
@@ -56,6 +57,32 @@ export class LocalObjectStore implements ObjectStore {
     if (got.size !== expect.size || got.sha256 !== expect.sha256) {
       throw new Error(`${key}: written ${got.size} bytes sha256 ${got.sha256}, expected ${expect.size} bytes sha256 ${expect.sha256}`);
     }
+  }
+
+  /**
+   * Places the file at `source` under `key` as a hard link (the same inode: no bytes written, no extra disk;
+   * atomic: a link beside the object renamed over it). 'same' when `key` is that inode already; null when
+   * they are on different file systems (EXDEV: the caller copies with put instead). The source must never
+   * be modified in place afterwards (the lake replaces files by rename, which leaves the link's inode alone).
+   */
+  link(key: string, source: string, size: number): 'same' | 'linked' | null {
+    const dest = this.path(key);
+    const src = statSync(source);
+    if (src.size !== size) throw new Error(`${key}: ${source} has ${src.size} bytes, expected ${size}`);
+    const cur = existsSync(dest) ? statSync(dest) : null;
+    // (Checked first: rename over another link of the same inode does nothing and would leave the temp.)
+    if (cur && cur.ino === src.ino && cur.dev === src.dev) return 'same';
+    mkdirSync(dirname(dest), { recursive: true });
+    const tmp = tempName(dest);
+    try {
+      linkSync(source, tmp);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EXDEV') return null;
+      throw e;
+    }
+    renameSync(tmp, dest);
+    this.puts++;
+    return 'linked';
   }
 
   async head(key: string): Promise<ObjectInfo | null> {
