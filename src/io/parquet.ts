@@ -139,12 +139,22 @@ export function encodeParquet(frame: FrameColumns, opts: WriteOptions = {}): Uin
   return pq.writeParquet(wasmTable, props.build());
 }
 
+/** Writes a new file, creating its directory when it is missing (checked by the write itself, not by a mkdir per file). */
+function writeCreatingDir(path: string, bytes: Uint8Array | string): void {
+  try {
+    writeFileSync(path, bytes);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, bytes);
+  }
+}
+
 /** Writes `bytes` to `path` atomically: temp file in the same directory, fsync, rename; a failed write (a full disk) removes its temp file. */
 export function writeFileAtomic(path: string, bytes: Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
-    writeFileSync(tmp, bytes);
+    writeCreatingDir(tmp, bytes);
     const fd = openSync(tmp, 'r');
     fsyncSync(fd);
     closeSync(fd);

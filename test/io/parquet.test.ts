@@ -3,6 +3,7 @@
 // as views into a larger buffer are written from their own offset; a column read returns only its rows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
@@ -10,7 +11,7 @@ import {
 } from 'apache-arrow';
 import * as pq from 'parquet-wasm';
 import {
-  arrowIpcStream, encodeParquet, readParquetColumns, readParquetFile, writeParquetFile, SNAPPY_PLAIN, type FrameColumns, type LakeEncoding,
+  arrowIpcStream, encodeParquet, readParquetColumns, writeFileAtomic, readParquetFile, writeParquetFile, SNAPPY_PLAIN, type FrameColumns, type LakeEncoding,
 } from '../../src/io/parquet.ts';
 import { LAKE_ENCODING } from '../../src/pipeline/lake.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -139,4 +140,15 @@ test('lake files are the bytes parquet-wasm writes from the plain IPC stream (th
   const lakeProps = new pq.WriterPropertiesBuilder().setCompression(pq.Compression.LZ4_RAW).setDictionaryEnabled(false)
     .setStatisticsEnabled(pq.EnabledStatistics.None).build();
   assert.deepEqual(encodeParquet(frame, { encoding: LAKE_ENCODING }), pq.writeParquet(pq.Table.fromIPCStream(plainIpc(frame)), lakeProps));
+});
+
+test('atomic writes create a missing directory, replace an existing file and leave no temporary file', () => {
+  const sub = join(dir, 'atomic', 'pair=EURUSD');
+  writeFileAtomic(join(sub, 'a.parquet'), 'one');
+  writeFileAtomic(join(sub, 'a.parquet'), new Uint8Array([116, 119, 111]));
+  writeFileAtomic(join(sub, 'b.parquet'), 'three');
+  assert.equal(readFileSync(join(sub, 'a.parquet'), 'utf8'), 'two');
+  assert.deepEqual(readdirSync(sub).sort(), ['a.parquet', 'b.parquet']);
+  assert.throws(() => writeFileAtomic(join(sub, 'b.parquet', 'c'), 'x'), /ENOTDIR/); // a file where a directory should be
+  assert.deepEqual(readdirSync(sub).sort(), ['a.parquet', 'b.parquet']);
 });
