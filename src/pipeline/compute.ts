@@ -47,15 +47,23 @@ function slots(unit: Unit): Map<string, number> {
 export class OutputBuffers {
   private buf = new Float64Array(0);
 
+  /** `keep`: the most floats kept between tasks (a pair task's outputs fit; month fan-ins of 28 pairs take fresh memory). */
+  constructor(private readonly keep = KEEP_FLOATS) {}
+
   /** Zeroed regions of the given lengths, one after the other. */
   take(lengths: readonly number[]): Float64Array[] {
     const total = lengths.reduce((a, b) => a + b, 0);
-    if (this.buf.length < total) this.buf = new Float64Array(total);
-    else this.buf.fill(0, 0, total);
+    let buf = this.buf;
+    if (buf.length >= total) buf.fill(0, 0, total);
+    else if (total <= this.keep) buf = this.buf = new Float64Array(total);
+    else buf = new Float64Array(total);
     let at = 0;
-    return lengths.map((len) => this.buf.subarray(at, at += len));
+    return lengths.map((len) => buf.subarray(at, at += len));
   }
 }
+
+/** 128 MB: base, the widest pair unit, needs ~70 MB for a month with its warm-up. */
+const KEEP_FLOATS = 1 << 24;
 
 /** Zeroed regions of fresh memory (tests and validation recompute call the units directly and keep the outputs). */
 const fresh = { take: (lengths: readonly number[]) => lengths.map((len) => new Float64Array(len)) };
