@@ -4,7 +4,7 @@ import type { Bars } from '../core/types.ts';
 import { readParquetColumns, writeParquetFile } from '../io/parquet.ts';
 import { partitionStats } from './colstats.ts';
 import { LAKE_ENCODING } from './lake.ts';
-import { computeMonthUnit, computePairUnit, OutputBuffers, type PairInput } from './compute.ts';
+import { computeMonthUnit, computePairUnit, type OutputBuffers, type PairInput } from './compute.ts';
 import type { Unit } from './units.ts';
 import type { WorkerPairInput, WorkerReply, WorkerTask } from './protocol.ts';
 
