@@ -1,7 +1,7 @@
 // Parquet files from typed-array columns (parquet-wasm + apache-arrow; DESIGN.md measured it fastest),
 // written atomically (temp file + rename) so a killed process never leaves a half-written file.
 import {
-  Dictionary, Field, Float32, Float64, Int32, makeData, makeVector, Schema, Table, tableFromIPC, tableToIPC,
+  Dictionary, Field, Float32, Float64, Int32, makeData, makeVector, RecordBatchStreamWriter, Schema, Table, tableFromIPC,
   Timestamp, TimestampMillisecond, TimeUnit, Utf8, vectorFromArray, type Vector,
 } from 'apache-arrow';
 import * as pq from 'parquet-wasm';
@@ -44,14 +44,63 @@ export interface WriteOptions {
   readonly metadata?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Epoch ms as int64 without a BigInt per row: the low and high 32-bit words (little-endian) of an
+ * integer below 2^53 in magnitude, high = ⌊x / 2^32⌋ and low = x − high·2^32 ∈ [0, 2^32) (two's complement).
+ */
 function tsVector(ts: Float64Array): Vector {
-  const ms = new BigInt64Array(ts.length);
-  for (let i = 0; i < ts.length; i++) ms[i] = BigInt(ts[i]!);
-  return makeVector(makeData({ type: new TimestampMillisecond('UTC'), length: ts.length, data: ms as unknown as Int32Array }));
+  const words = new Uint32Array(2 * ts.length);
+  for (let i = 0; i < ts.length; i++) {
+    const x = ts[i]!;
+    const high = Math.floor(x / 4294967296);
+    words[2 * i] = x - high * 4294967296;
+    words[2 * i + 1] = high;
+  }
+  return makeVector(makeData({ type: new TimestampMillisecond('UTC'), length: ts.length, data: words as unknown as Int32Array }));
 }
 
-/** Encodes the frame as Parquet (by default snappy with dictionary encoding off for the float columns: it only costs time). */
-export function encodeParquet(frame: FrameColumns, opts: WriteOptions = {}): Uint8Array {
+/**
+ * The Arrow IPC stream of a table written into one buffer kept across calls: apache-arrow's stream
+ * writer hands its pieces (message headers, padding, each column's values as a view) to _write, which
+ * copies them straight into the buffer, where tableToIPC would queue them and then join them into a
+ * fresh allocation of the whole stream (profiled: as costly as the Parquet encoding, mostly the page
+ * faults of that new memory). The bytes are those of tableToIPC(table, 'stream').
+ */
+class IpcStreamBuffer extends RecordBatchStreamWriter {
+  private buf = new Uint8Array(0);
+  private length = 0;
+
+  /** The stream of `table`, valid until the next call (`estimate`: its expected size, to grow at most once). */
+  stream(table: Table, estimate: number): Uint8Array {
+    this.reset(); // a clean writer even if a previous call threw half-way (its end-of-stream bytes are dropped next)
+    this.length = 0;
+    this.reserve(estimate);
+    this.writeAll(table);
+    return this.buf.subarray(0, this.length);
+  }
+
+  private reserve(bytes: number): void {
+    if (bytes <= this.buf.length) return;
+    const grown = new Uint8Array(Math.max(bytes, 2 * this.buf.length));
+    grown.set(this.buf.subarray(0, this.length));
+    this.buf = grown;
+  }
+
+  protected override _write(chunk: ArrayBufferView): this {
+    if (!this._started || chunk.byteLength === 0) return this;
+    this.reserve(this.length + chunk.byteLength);
+    this.buf.set(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), this.length);
+    this.length += chunk.byteLength;
+    this._position += chunk.byteLength;
+    return this;
+  }
+}
+
+/** One per thread: encodeParquet is synchronous and parquet-wasm copies the stream before it returns. */
+const ipc = new IpcStreamBuffer();
+
+/** The frame as an Arrow table (views of its columns, except float32 and the ts and pair columns). */
+function arrowTable(frame: FrameColumns, float32: boolean): Table {
   const vectors: Record<string, Vector> = { ts: tsVector(frame.ts) };
   const fields: Field[] = [new Field('ts', new TimestampMillisecond('UTC'), false)];
   if (frame.pair !== undefined) {
@@ -61,11 +110,21 @@ export function encodeParquet(frame: FrameColumns, opts: WriteOptions = {}): Uin
   }
   for (const [name, data] of frame.columns) {
     if (data.length !== frame.ts.length) throw new Error(`column ${name}: ${data.length} rows, expected ${frame.ts.length}`);
-    vectors[name] = opts.float32 ? makeVector(Float32Array.from(data)) : makeVector(data);
-    fields.push(new Field(name, opts.float32 ? new Float32() : new Float64(), true));
+    vectors[name] = float32 ? makeVector(Float32Array.from(data)) : makeVector(data);
+    fields.push(new Field(name, float32 ? new Float32() : new Float64(), true));
   }
-  const table = new Table(new Schema(fields), vectors);
-  const wasmTable = pq.Table.fromIPCStream(tableToIPC(table, 'stream'));
+  return new Table(new Schema(fields), vectors);
+}
+
+/** The frame's Arrow IPC stream (what parquet-wasm reads): a view valid until the next call. */
+export function arrowIpcStream(frame: FrameColumns, float32 = false): Uint8Array {
+  const valueBytes = (frame.columns.length * (float32 ? 4 : 8) + 8) * frame.ts.length;
+  return ipc.stream(arrowTable(frame, float32), valueBytes + 1024 * (frame.columns.length + 8));
+}
+
+/** Encodes the frame as Parquet (by default snappy with dictionary encoding off for the float columns: it only costs time). */
+export function encodeParquet(frame: FrameColumns, opts: WriteOptions = {}): Uint8Array {
+  const wasmTable = pq.Table.fromIPCStream(arrowIpcStream(frame, opts.float32));
   const enc = opts.encoding ?? SNAPPY_PLAIN;
   let props = new pq.WriterPropertiesBuilder().setCompression(CODECS[enc.codec]).setDictionaryEnabled(enc.dictionary)
     .setStatisticsEnabled(enc.statistics ? pq.EnabledStatistics.Page : pq.EnabledStatistics.None);
@@ -80,12 +139,22 @@ export function encodeParquet(frame: FrameColumns, opts: WriteOptions = {}): Uin
   return pq.writeParquet(wasmTable, props.build());
 }
 
+/** Writes a new file, creating its directory when it is missing (checked by the write itself, not by a mkdir per file). */
+function writeCreatingDir(path: string, bytes: Uint8Array | string): void {
+  try {
+    writeFileSync(path, bytes);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, bytes);
+  }
+}
+
 /** Writes `bytes` to `path` atomically: temp file in the same directory, fsync, rename; a failed write (a full disk) removes its temp file. */
 export function writeFileAtomic(path: string, bytes: Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
-    writeFileSync(tmp, bytes);
+    writeCreatingDir(tmp, bytes);
     const fd = openSync(tmp, 'r');
     fsyncSync(fd);
     closeSync(fd);

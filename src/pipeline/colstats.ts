@@ -51,25 +51,80 @@ export function nanRuns(col: Float64Array, max = Infinity): number[] | null {
   return runs;
 }
 
-function sortedSample(values: Float64Array, n: number): Float64Array {
-  const step = Math.max(1, Math.ceil(n / SAMPLE));
-  const s = new Float64Array(Math.ceil(n / step));
-  for (let i = 0, j = 0; i < n; i += step) s[j++] = values[i]!;
-  return s.sort();
+/** The sets of discrete features, built once per definition (not per column scanned). */
+const discreteSets = new WeakMap<FeatureDef, Set<number>>();
+function allowedSet(def: FeatureDef): Set<number> | null {
+  if (!def.discrete) return null;
+  let s = discreteSets.get(def);
+  if (!s) discreteSets.set(def, s = new Set(def.discrete));
+  return s;
 }
 
-const median = (sorted: Float64Array) => sorted.length === 0 ? NaN : sorted[sorted.length >> 1]!;
+/**
+ * The k-th smallest of a[0, n) (a is reordered): Wirth's selection, which stops on values equal to the
+ * pivot, so that runs of equal values (discrete columns) stay linear. It is the value at index k of the
+ * sorted array (up to the sign of a zero, which no statistic here depends on: they use |x − median|).
+ */
+function select(a: Float64Array, n: number, k: number): number {
+  let lo = 0, hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[k]!;
+    let i = lo, j = hi;
+    do {
+      while (a[i]! < pivot) i++;
+      while (pivot < a[j]!) j--;
+      if (i <= j) {
+        const t = a[i]!; a[i] = a[j]!; a[j] = t;
+        i++; j--;
+      }
+    } while (i <= j);
+    if (j < k) lo = i;
+    if (k < i) hi = j;
+  }
+  return a[k]!;
+}
 
-/** A column's statistics (`scratch`: at least col.length floats, reused between columns). */
+/**
+ * Median and robust σ (MAD_TO_SIGMA × median absolute deviation) of an evenly strided sample of the
+ * `finite` values in scratch[0, finite): the sample (every step-th value, at most SAMPLE) is compacted
+ * in place at the front of scratch, then both medians are the element at index ⌊m/2⌋ of the sorted
+ * sample (NaN for no values), found by selection.
+ */
+function robustCentre(scratch: Float64Array, finite: number): { med: number; sigma: number } {
+  const step = Math.max(1, Math.ceil(finite / SAMPLE));
+  let m = 0;
+  for (let i = 0; i < finite; i += step) scratch[m++] = scratch[i]!;
+  if (m === 0) return { med: NaN, sigma: NaN };
+  const k = m >> 1;
+  const med = select(scratch, m, k);
+  for (let i = 0; i < m; i++) scratch[i] = Math.abs(scratch[i]! - med);
+  return { med, sigma: MAD_TO_SIGMA * select(scratch, m, k) };
+}
+
+/**
+ * A column's statistics (`scratch`: at least col.length floats, reused between columns). One pass finds
+ * the NaN runs, infinities and range violations and gathers the finite values; a second one, when the
+ * robust spread is defined, the outliers.
+ */
 export function columnStats(def: FeatureDef, col: Float64Array, scratch: Float64Array, maxRuns = Infinity): ColumnStats {
   const range = def.range ?? [-Infinity, Infinity];
   const tol = boundTolerance(range);
-  const allowed = def.discrete ? new Set(def.discrete) : null;
+  const allowed = allowedSet(def);
   let inf: [number, number, number] | null = null, out: [number, number, number] | null = null;
+  let nan: number[] | null = [];
   let finite = 0;
-  for (let i = 0; i < col.length; i++) {
+  const n = col.length;
+  for (let i = 0; i < n; i++) {
     const x = col[i]!;
-    if (x !== x) continue;
+    if (x !== x) {
+      const from = i;
+      while (i + 1 < n && col[i + 1] !== col[i + 1]) i++;
+      if (nan !== null) {
+        if (nan.length / 2 >= maxRuns) nan = null;
+        else nan.push(from, i + 1);
+      }
+      continue;
+    }
     if (x === Infinity || x === -Infinity) {
       if (inf) inf[0]++; else inf = [1, i, x > 0 ? 1 : -1];
       continue;
@@ -79,26 +134,29 @@ export function columnStats(def: FeatureDef, col: Float64Array, scratch: Float64
       if (out) out[0]++; else out = [1, i, x];
     }
   }
-  const stats = { nan: nanRuns(col, maxRuns), infinite: inf, range: out };
-  const sample = sortedSample(scratch, finite);
-  const med = median(sample);
-  const sigma = MAD_TO_SIGMA * median(sample.map((x) => Math.abs(x - med)).sort());
+  const stats = { nan, infinite: inf, range: out };
+  const { med, sigma } = robustCentre(scratch, finite);
   if (!(sigma > 0)) return stats;
   let outliers: [number, number, number] | null = null;
   const limit = OUTLIER_Z * sigma;
-  for (let i = 0; i < col.length; i++) {
+  for (let i = 0; i < n; i++) {
     const x = col[i]!;
-    if (Number.isFinite(x) && Math.abs(x - med) > limit) {
+    // NaN fails the comparison; an infinity is never within a finite limit of med, so exclude it by hand.
+    if (Math.abs(x - med) > limit && x !== Infinity && x !== -Infinity) {
       if (outliers) outliers[0]++; else outliers = [1, i, x];
     }
   }
   return { ...stats, outliers };
 }
 
+/** partitionStats' scratch, kept across calls (a worker thread computes one partition's statistics after another). */
+let statsScratch = new Float64Array(0);
+
 /** The statistics of one partition's output (the worker's, before the manifest: NaN runs capped). */
 export function partitionStats(defs: readonly FeatureDef[], ts: Float64Array, columns: readonly (readonly [string, Float64Array])[]): PartitionStats {
   const byName = new Map(defs.map((d) => [d.name, d]));
-  const scratch = new Float64Array(ts.length);
+  if (statsScratch.length < ts.length) statsScratch = new Float64Array(ts.length);
+  const scratch = statsScratch;
   const out: Record<string, ColumnStats> = {};
   for (const [name, col] of columns) {
     const def = byName.get(name);

@@ -40,12 +40,42 @@ function slots(unit: Unit): Map<string, number> {
 }
 
 /**
- * The unit's output columns as views of one zeroed buffer (one allocation per pair and task instead of
- * one per column), handed out on request; names the unit does not declare are rejected.
+ * Float64 memory for a task's output columns, kept from one task to the next by a worker thread (fresh
+ * memory per task cost more than the zero fill: page faults on first touch). The outputs are views of
+ * it, valid until the next task takes it, which is after the task's files and statistics are written.
  */
-function outputColumns(unit: Unit, n: number) {
+export class OutputBuffers {
+  private buf = new Float64Array(0);
+
+  /** `keep`: the most floats kept between tasks (a pair task's outputs fit; month fan-ins of 28 pairs take fresh memory). */
+  constructor(private readonly keep = KEEP_FLOATS) {}
+
+  /** Zeroed regions of the given lengths, one after the other. */
+  take(lengths: readonly number[]): Float64Array[] {
+    const total = lengths.reduce((a, b) => a + b, 0);
+    let buf = this.buf;
+    if (buf.length >= total) buf.fill(0, 0, total);
+    else if (total <= this.keep) buf = this.buf = new Float64Array(total);
+    else buf = new Float64Array(total);
+    let at = 0;
+    return lengths.map((len) => buf.subarray(at, at += len));
+  }
+}
+
+/** 128 MB: base, the widest pair unit, needs ~70 MB for a month with its warm-up. */
+const KEEP_FLOATS = 1 << 24;
+
+/** Zeroed regions of fresh memory (tests and validation recompute call the units directly and keep the outputs). */
+const fresh = { take: (lengths: readonly number[]) => lengths.map((len) => new Float64Array(len)) };
+
+/**
+ * The unit's output columns as views of one zeroed buffer of unit.columns.length × n floats, handed out on
+ * request; names the unit does not declare are rejected. Columns start at zero as they always have: no
+ * family was found to leave rows unwritten (every unit gives the same outputs from a NaN or 7.5 fill on
+ * real data), but nothing in the family contract requires writing every row, and the fill is cheap.
+ */
+function outputColumns(unit: Unit, n: number, buf: Float64Array) {
   const index = slots(unit);
-  const buf = new Float64Array(unit.columns.length * n);
   const given = new Array<Float64Array | undefined>(unit.columns.length);
   const out = (name: string): Float64Array => {
     const k = index.get(name);
@@ -81,22 +111,24 @@ function frameOf(input: PairInput): PairFrame {
   return { ...buildPairFrame(input.pair, input.bars, input.baseline, input.upstream), first: input.first };
 }
 
-export function computePairUnit(unit: Unit, input: PairInput): ComputeResult {
+/** `buffers`: where the outputs go (default fresh memory; a worker passes its OutputBuffers). */
+export function computePairUnit(unit: Unit, input: PairInput, buffers: Pick<OutputBuffers, 'take'> = fresh): ComputeResult {
   const frame = frameOf(input);
   const notes: Record<string, unknown> = {};
   const warnings: string[] = [];
-  const { out, given } = outputColumns(unit, frame.n);
+  const { out, given } = outputColumns(unit, frame.n, buffers.take([unit.columns.length * frame.n])[0]!);
   for (const fam of unit.families) fam.compute!(frame, out, context(notes, warnings, fam.name + ': '));
   const outputs = new Map([[input.pair, sliceOutputs(unit, input.pair, given, frame.ts, input)]]);
   return { outputs, notes, warnings };
 }
 
 /** A month fan-in task: every loaded pair's frame; writes each pair's columns over its own rows. */
-export function computeMonthUnit(unit: Unit, month: string, inputs: readonly PairInput[]): ComputeResult {
+export function computeMonthUnit(unit: Unit, month: string, inputs: readonly PairInput[], buffers: Pick<OutputBuffers, 'take'> = fresh): ComputeResult {
   const frames = new Map(inputs.map((i) => [i.pair, frameOf(i)]));
   const notes: Record<string, unknown> = {};
   const warnings: string[] = [];
-  const perPair = new Map(inputs.map((i) => [i.pair, outputColumns(unit, i.bars.ts.length)]));
+  const bufs = buffers.take(inputs.map((i) => unit.columns.length * i.bars.ts.length));
+  const perPair = new Map(inputs.map((i, k) => [i.pair, outputColumns(unit, i.bars.ts.length, bufs[k]!)]));
   const out = (pair: string, name: string) => {
     const o = perPair.get(pair);
     if (!o) throw new Error(`unit ${unit.name} wrote ${name} for ${pair}, which is not loaded`);

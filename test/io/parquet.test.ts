@@ -3,9 +3,16 @@
 // as views into a larger buffer are written from their own offset; a column read returns only its rows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { encodeParquet, readParquetColumns, readParquetFile, writeParquetFile, SNAPPY_PLAIN, type LakeEncoding } from '../../src/io/parquet.ts';
+import {
+  Dictionary, Field, Float32, Float64, Int32, makeData, makeVector, Schema, Table, tableFromIPC, tableToIPC, TimestampMillisecond, Utf8, vectorFromArray, type Vector,
+} from 'apache-arrow';
+import * as pq from 'parquet-wasm';
+import {
+  arrowIpcStream, encodeParquet, readParquetColumns, writeFileAtomic, readParquetFile, writeParquetFile, SNAPPY_PLAIN, type FrameColumns, type LakeEncoding,
+} from '../../src/io/parquet.ts';
 import { LAKE_ENCODING } from '../../src/pipeline/lake.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -87,4 +94,61 @@ test('timestamps DuckDB writes (µs) are read back as epoch ms', async () => {
   const r = readParquetFile(path);
   assert.deepEqual([...r.ts], [0, 1, 2].map((i) => Date.UTC(2017, 1, 1, 0, i, 30, 500)));
   assert.deepEqual([...r.columns.get('x')!], [0, 1, 2]);
+});
+
+/**
+ * The frame's IPC stream the plain way: BigInt timestamps, a Table, apache-arrow's tableToIPC (a fresh,
+ * joined buffer). `dictionaryId`: the pair column's (apache-arrow numbers dictionary types process-wide).
+ */
+function plainIpc(frame: FrameColumns, float32 = false, dictionaryId?: number): Uint8Array {
+  const vectors: Record<string, Vector> = {
+    ts: makeVector(makeData({ type: new TimestampMillisecond('UTC'), length: frame.ts.length, data: BigInt64Array.from(frame.ts, BigInt) as unknown as Int32Array })),
+  };
+  const fields: Field[] = [new Field('ts', new TimestampMillisecond('UTC'), false)];
+  if (frame.pair !== undefined) {
+    const type = new Dictionary(new Utf8(), new Int32(), dictionaryId);
+    vectors.pair = vectorFromArray(Array.from(frame.ts, () => frame.pair!), type);
+    fields.push(new Field('pair', vectors.pair.type, false));
+  }
+  for (const [name, data] of frame.columns) {
+    vectors[name] = makeVector(float32 ? Float32Array.from(data) : data);
+    fields.push(new Field(name, float32 ? new Float32() : new Float64(), true));
+  }
+  return tableToIPC(new Table(new Schema(fields), vectors), 'stream');
+}
+
+test('the Arrow IPC stream written into the reused buffer is byte for byte tableToIPC, call after call', () => {
+  // Timestamps before 1970 and beyond 2^32 ms exercise both int64 words; a pair column, float32. (Zero
+  // rows: apache-arrow's Table rejects empty columns, with either path.)
+  const early = Float64Array.from({ length: 50 }, (_, i) => -86_400_000 * 365 * 30 + 60_000 * i - 1);
+  const frames: [FrameColumns, boolean][] = [
+    [{ ts, columns: cols }, false],
+    [{ ts: early, columns: [['a', Float64Array.from(early, (t) => t / 7)]] }, false],
+    [{ ts, pair: 'EURUSD', columns: cols }, true],
+    [{ ts, columns: cols.slice(0, 2) }, false], // smaller after larger: the buffer's stale tail is not part of the stream
+    [{ ts: ts.subarray(0, 10), columns: [] }, false],
+  ];
+  for (const [k, [frame, float32]] of frames.entries()) {
+    const stream = arrowIpcStream(frame, float32);
+    const dictionaryId = frame.pair === undefined ? undefined : (tableFromIPC(stream).schema.fields[1]!.type as Dictionary).id;
+    assert.deepEqual(stream, plainIpc(frame, float32, dictionaryId), `frame ${k}`);
+  }
+});
+
+test('lake files are the bytes parquet-wasm writes from the plain IPC stream (the path before the reused buffer)', () => {
+  const frame = { ts, columns: cols };
+  const lakeProps = new pq.WriterPropertiesBuilder().setCompression(pq.Compression.LZ4_RAW).setDictionaryEnabled(false)
+    .setStatisticsEnabled(pq.EnabledStatistics.None).build();
+  assert.deepEqual(encodeParquet(frame, { encoding: LAKE_ENCODING }), pq.writeParquet(pq.Table.fromIPCStream(plainIpc(frame)), lakeProps));
+});
+
+test('atomic writes create a missing directory, replace an existing file and leave no temporary file', () => {
+  const sub = join(dir, 'atomic', 'pair=EURUSD');
+  writeFileAtomic(join(sub, 'a.parquet'), 'one');
+  writeFileAtomic(join(sub, 'a.parquet'), new Uint8Array([116, 119, 111]));
+  writeFileAtomic(join(sub, 'b.parquet'), 'three');
+  assert.equal(readFileSync(join(sub, 'a.parquet'), 'utf8'), 'two');
+  assert.deepEqual(readdirSync(sub).sort(), ['a.parquet', 'b.parquet']);
+  assert.throws(() => writeFileAtomic(join(sub, 'b.parquet', 'c'), 'x'), /ENOTDIR/); // a file where a directory should be
+  assert.deepEqual(readdirSync(sub).sort(), ['a.parquet', 'b.parquet']);
 });
