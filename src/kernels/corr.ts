@@ -56,9 +56,11 @@ export function rollingPair(x: Float64Array, y: Float64Array, w: number, minVali
 }
 
 /**
- * One pass over the rows with running shifted sums. For one series x === y and the y sums duplicate x's.
- * The state lives in local variables (this loop is the hot path of the ci and cross stages): each sum s
- * has its TwoSum error e beside it, updated as r = s + a, e += (s − (r − (r − s))) + (a − (r − s)), s = r.
+ * One pass over the rows with running shifted sums. The state lives in local variables (this loop is the
+ * hot path of the ci and cross stages): each sum s has its TwoSum error e beside it, updated as
+ * r = s + v, e += (s − (r − (r − s))) + (v − (r − s)), s = r. A row leaves with v = −term, the exact
+ * negation of the term it entered with. For one series (x === y) the y sums would duplicate x's term for
+ * term, so only x's are kept and the y ones are read from them.
  */
 function masked(x: Float64Array, y: Float64Array, w: number, minValid: number, one: SeriesColumns, two: PairColumns): void {
   if (!Number.isInteger(w) || w < 1) throw new RangeError(`window must be a positive integer, got ${w}`);
@@ -69,49 +71,102 @@ function masked(x: Float64Array, y: Float64Array, w: number, minValid: number, o
   const { corr, cov, beta, residZ } = two;
   for (const c of [mean, std, z, corr, cov, beta, residZ]) if (c) checkOut(x, c);
   const paired = x !== y;
+  const pairOut = corr !== undefined || cov !== undefined || beta !== undefined || residZ !== undefined;
   let kx = 0, ky = 0, cnt = 0;
   let sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0; // Σ of the shifted terms a = x − kx, b = y − ky
   let ex = 0, ey = 0, exx = 0, eyy = 0, exy = 0; // their TwoSum rounding errors
   let resumIn = 0; // rows until the next exact re-summation (at t = w − 1, 2w − 1, …, or early on drift)
+  let Sx = 0, Sy = 0, Sxx = 0, Syy = 0, Sxy = 0; // the compensated sums s + e
+  let dx = 0, dy = 0, cxx = 0, cyy = 0; // window mean − shift, central sums Σ (v − mean)²
   for (let t = 0; t < n; t++) {
     if (t >= w - 1) {
-      // Either the row t enters and the row t − w leaves (2 updates), or an exact re-summation of the
-      // window around its mean (w updates), which also follows a slide whose mean has drifted far from
-      // the shift (a level that has left the window), so that C = S2 − S1²/n never loses more than
-      // log10(1 + DRIFT_LIMIT) digits to cancellation.
+      // Either the row t enters and the row t − w leaves, or an exact re-summation of the window around
+      // its mean, which also follows a slide whose mean has drifted far from the shift (a level that has
+      // left the window), so that C = S2 − S1²/n never loses more than log10(1 + DRIFT_LIMIT) digits.
       let resum = resumIn-- === 0;
       for (;;) {
         if (resum) {
           resumIn = w - 1;
+          const lo = t - w + 1;
           let mx = 0, my = 0, m = 0;
-          for (let i = t - w + 1; i <= t; i++) {
+          for (let i = lo; i <= t; i++) {
             const a = x[i]!, b = y[i]!;
             if (a - a === 0 && b - b === 0) { mx += a; my += b; m++; }
           }
           kx = m > 0 ? mx / m : 0;
           ky = m > 0 ? my / m : 0;
           cnt = sx = sy = sxx = syy = sxy = ex = ey = exx = eyy = exy = 0;
+          for (let i = lo; i <= t; i++) {
+            const a = x[i]! - kx, b = y[i]! - ky;
+            if (!(a - a === 0 && b - b === 0)) continue;
+            cnt++;
+            let r = sx + a, bv = r - sx;
+            ex += sx - (r - bv) + (a - bv); sx = r;
+            const aa = a * a;
+            r = sxx + aa; bv = r - sxx;
+            exx += sxx - (r - bv) + (aa - bv); sxx = r;
+            if (paired) {
+              r = sy + b; bv = r - sy;
+              ey += sy - (r - bv) + (b - bv); sy = r;
+              const bb = b * b;
+              r = syy + bb; bv = r - syy;
+              eyy += syy - (r - bv) + (bb - bv); syy = r;
+              const ab = a * b;
+              r = sxy + ab; bv = r - sxy;
+              exy += sxy - (r - bv) + (ab - bv); sxy = r;
+            }
+          }
+        } else {
+          // Entering row t.
+          let a = x[t]! - kx, b = y[t]! - ky;
+          if (a - a === 0 && b - b === 0) {
+            cnt++;
+            let r = sx + a, bv = r - sx;
+            ex += sx - (r - bv) + (a - bv); sx = r;
+            const aa = a * a;
+            r = sxx + aa; bv = r - sxx;
+            exx += sxx - (r - bv) + (aa - bv); sxx = r;
+            if (paired) {
+              r = sy + b; bv = r - sy;
+              ey += sy - (r - bv) + (b - bv); sy = r;
+              const bb = b * b;
+              r = syy + bb; bv = r - syy;
+              eyy += syy - (r - bv) + (bb - bv); syy = r;
+              const ab = a * b;
+              r = sxy + ab; bv = r - sxy;
+              exy += sxy - (r - bv) + (ab - bv); sxy = r;
+            }
+          }
+          // Leaving row t − w (t ≥ w here: row w − 1 always re-sums).
+          a = x[t - w]! - kx; b = y[t - w]! - ky;
+          if (a - a === 0 && b - b === 0) {
+            cnt--;
+            let v = -a, r = sx + v, bv = r - sx;
+            ex += sx - (r - bv) + (v - bv); sx = r;
+            v = -(a * a); r = sxx + v; bv = r - sxx;
+            exx += sxx - (r - bv) + (v - bv); sxx = r;
+            if (paired) {
+              v = -b; r = sy + v; bv = r - sy;
+              ey += sy - (r - bv) + (v - bv); sy = r;
+              v = -(b * b); r = syy + v; bv = r - syy;
+              eyy += syy - (r - bv) + (v - bv); syy = r;
+              v = -(a * b); r = sxy + v; bv = r - sxy;
+              exy += sxy - (r - bv) + (v - bv); sxy = r;
+            }
+          }
         }
-        const updates = resum ? w : 2;
-        for (let k = 0; k < updates; k++) {
-          // A row's terms are computed identically when it enters and when it leaves.
-          const i = resum ? t - w + 1 + k : k === 0 ? t : t - w;
-          const sign = resum || k === 0 ? 1 : -1;
-          const a = x[i]! - kx, b = y[i]! - ky;
-          if (!(a - a === 0 && b - b === 0)) continue;
-          cnt += sign;
-          let v = sign * a, r = sx + v, bv = r - sx;
-          ex += sx - (r - bv) + (v - bv); sx = r;
-          v = sign * b; r = sy + v; bv = r - sy;
-          ey += sy - (r - bv) + (v - bv); sy = r;
-          v = sign * (a * a); r = sxx + v; bv = r - sxx;
-          exx += sxx - (r - bv) + (v - bv); sxx = r;
-          v = sign * (b * b); r = syy + v; bv = r - syy;
-          eyy += syy - (r - bv) + (v - bv); syy = r;
-          v = sign * (a * b); r = sxy + v; bv = r - sxy;
-          exy += sxy - (r - bv) + (v - bv); sxy = r;
+        Sx = sx + ex; Sxx = sxx + exx;
+        dx = Sx / cnt;
+        cxx = central(Sxx, Sx, cnt);
+        if (paired) {
+          Sy = sy + ey; Syy = syy + eyy; Sxy = sxy + exy;
+          dy = Sy / cnt;
+          cyy = central(Syy, Sy, cnt);
+        } else {
+          Sy = Sx; Syy = Sxx; Sxy = Sxx; dy = dx; cyy = cxx;
         }
-        if (resum || !(drifted(cnt, sx + ex, sxx + exx) || (paired && drifted(cnt, sy + ey, syy + eyy)))) break;
+        // Drift: the window mean more than √DRIFT_LIMIT standard deviations from the shift, in x or y.
+        if (resum || cnt < 2 || !((cxx > 0 && dx * dx > (DRIFT_LIMIT * cxx) / cnt) || (cyy > 0 && dy * dy > (DRIFT_LIMIT * cyy) / cnt))) break;
         resum = true;
       }
     }
@@ -125,17 +180,13 @@ function masked(x: Float64Array, y: Float64Array, w: number, minValid: number, o
       if (residZ) residZ[t] = NaN;
       continue;
     }
-    const Sx = sx + ex, Sy = sy + ey, Sxx = sxx + exx, Syy = syy + eyy, Sxy = sxy + exy;
-    const dx = Sx / cnt, dy = Sy / cnt;
-    const cxx = central(Sxx, Sx, cnt);
     if (mean) mean[t] = kx + dx;
     if (std || z) {
       const sd = cnt > 1 ? Math.sqrt(cxx / (cnt - 1)) : NaN;
       if (std) std[t] = sd;
       if (z) z[t] = sd > 0 ? (x[t]! - kx - dx) / sd : NaN;
     }
-    if (corr || cov || beta || residZ) {
-      const cyy = central(Syy, Sy, cnt);
+    if (pairOut) {
       const cxy = Sxy - Sx * dy;
       const two = cnt > 1;
       if (corr) corr[t] = two && cxx > 0 && cyy > 0 ? clamp1(cxy / Math.sqrt(cxx * cyy)) : NaN;
@@ -155,14 +206,6 @@ function masked(x: Float64Array, y: Float64Array, w: number, minValid: number, o
       }
     }
   }
-}
-
-/** Whether the window mean (s1 / cnt) has moved more than √DRIFT_LIMIT standard deviations from the shift. */
-function drifted(cnt: number, s1: number, s2: number): boolean {
-  if (cnt < 2) return false;
-  const d = s1 / cnt;
-  const c = central(s2, s1, cnt);
-  return c > 0 && d * d > (DRIFT_LIMIT * c) / cnt;
 }
 
 /**

@@ -87,12 +87,23 @@ function computeMonth(input: MonthInput, out: (pair: string, name: string) => Fl
       for (let j = i + 1; j < loaded.length; j++) {
         const [p, q] = [loaded[i]!, loaded[j]!];
         rollingPair(grid.aligned(p, 'bqx'), grid.aligned(q, 'bqx'), w, gridMinValid(w), { corr });
-        for (const [a, b] of [[p, q], [q, p]] as const) {
-          const { kind, o } = relation(a, b);
-          const col = acc.get(`${a}:${kind}`)!;
-          const k = 1 / groups.get(a)![kind].length;
-          if (kind === 'cross') for (let g = 0; g < n; g++) col[g] += k * Math.abs(corr[g]!);
-          else for (let g = 0; g < n; g++) col[g] += k * o * corr[g]!;
+        // Credited to both members in one pass (p and q share a currency or both see a cross pair).
+        const rp = relation(p, q), rq = relation(q, p);
+        const cp = acc.get(`${p}:${rp.kind}`)!, cq = acc.get(`${q}:${rq.kind}`)!;
+        const kp = 1 / groups.get(p)![rp.kind].length, kq = 1 / groups.get(q)![rq.kind].length;
+        if (rp.kind === 'cross') {
+          for (let g = 0; g < n; g++) {
+            const c = Math.abs(corr[g]!);
+            cp[g] += kp * c;
+            cq[g] += kq * c;
+          }
+        } else {
+          const [op, oq] = [rp.o, rq.o];
+          for (let g = 0; g < n; g++) {
+            const c = corr[g]!;
+            cp[g] += kp * op * c;
+            cq[g] += kq * oq * c;
+          }
         }
       }
     }
@@ -110,15 +121,19 @@ function computeMonth(input: MonthInput, out: (pair: string, name: string) => Fl
     rollingSeries(grid.aligned(p, 'bqx'), W, gridMinValid(W), { std: s });
     return [p, s] as const;
   }));
-  for (const pair of loaded) perPair(grid, pair, groups.get(pair)!, kept, stdB, (name) => out(pair, name), complete);
+  const scratch = { tmp: new Float64Array(n), mean: new Float64Array(n), lagged: new Float64Array(n), sign: new Float64Array(n), own: new Float64Array(n) };
+  for (const pair of loaded) perPair(grid, pair, groups.get(pair)!, kept, stdB, (name) => out(pair, name), complete, scratch);
 }
+
+/** Scratch grid columns of perPair, allocated once per month. */
+interface Scratch { readonly tmp: Float64Array; readonly mean: Float64Array; readonly lagged: Float64Array; readonly sign: Float64Array; readonly own: Float64Array }
 
 function perPair(
   grid: MonthGrid, pair: string, groups: Groups, kept: Map<string, Float64Array>, stdB: Map<string, Float64Array>,
-  out: (name: string) => Float64Array, complete: (pair: string, kind: Kind) => boolean,
+  out: (name: string) => Float64Array, complete: (pair: string, kind: Kind) => boolean, sc: Scratch,
 ): void {
   const n = grid.n;
-  const tmp = new Float64Array(n);
+  const { tmp, mean, lagged } = sc;
   const emit = (name: string, col: Float64Array = tmp): void => grid.readBack(pair, col, out(name));
   for (const side of SIDES) {
     rollingSeries(kept.get(`${pair}:${side}60`)!, Z_OVER, gridMinValid(Z_OVER), { z: tmp });
@@ -126,33 +141,28 @@ function perPair(
   }
   for (const w of STABILITY) {
     rollingSeries(kept.get(`${pair}:base15`)!, w, gridMinValid(w), { std: tmp });
-    emit(`corr_stability_${w}`, tmp.map((v) => 1 - v));
+    for (let g = 0; g < n; g++) tmp[g] = 1 - tmp[g]!;
+    emit(`corr_stability_${w}`);
   }
   const B = grid.aligned(pair, 'bqx');
-  const mean = (col: (m: Member) => Float64Array, members: Member[], f: (v: number) => number = (v) => v): Float64Array => {
-    const acc = new Float64Array(n);
-    for (const m of members) {
-      if (!grid.has(m.pair)) return acc.fill(NaN);
-      const x = col(m);
-      for (let g = 0; g < n; g++) acc[g] += (m.o * f(x[g]!)) / members.length;
-    }
-    return acc;
-  };
-  const bOf = (m: Member) => grid.aligned(m.pair, 'bqx');
+  const bOf = (p: string) => grid.aligned(p, 'bqx');
   const w30 = grid.aligned(pair, W30);
   for (const side of SIDES) {
-    const mB = mean(bOf, groups[side]);
-    emit(`relative_strength_vs_${side}_pairs`, B.map((v, g) => v - mB[g]!));
-    const mW = mean((m) => grid.aligned(m.pair, W30), groups[side]);
-    emit(`${side}_pair_divergence`, w30.map((v, g) => v - mW[g]!));
-    const lagged = mB.map((_, g) => (g > 0 ? mB[g - 1]! : NaN));
+    groupMean(grid, groups[side], bOf, mean);
+    for (let g = 0; g < n; g++) tmp[g] = B[g]! - mean[g]!;
+    emit(`relative_strength_vs_${side}_pairs`);
+    lagged[0] = NaN;
+    for (let g = 1; g < n; g++) lagged[g] = mean[g - 1]!;
+    groupMean(grid, groups[side], (p) => grid.aligned(p, W30), mean);
+    for (let g = 0; g < n; g++) tmp[g] = w30[g]! - mean[g]!;
+    emit(`${side}_pair_divergence`);
     rollingPair(lagged, B, W, gridMinValid(W), { corr: tmp });
     emit(`lead_lag_${side}`);
   }
-  const deltaSign = (x: Float64Array) => x.map((v, g) => (g > 0 ? Math.sign(v - x[g - 1]!) : NaN));
-  const mSign = mean((m) => deltaSign(bOf(m)), groups.base);
-  const own = deltaSign(B);
-  emit('cross_pair_momentum_divergence', own.map((v, g) => v - mSign[g]!));
+  groupMean(grid, groups.base, (p) => deltaSign(bOf(p), sc.sign), mean);
+  const own = deltaSign(B, sc.own);
+  for (let g = 0; g < n; g++) tmp[g] = own[g]! - mean[g]!;
+  emit('cross_pair_momentum_divergence');
   rollingSeries(B, W, gridMinValid(W), { z: tmp });
   emit('pair_spread_z_score');
   const related = [...groups.base, ...groups.quote];
@@ -167,6 +177,27 @@ function perPair(
     for (let g = 0; g < n; g++) tmp[g] = tmp[g]! > 0 ? ownStd[g]! / tmp[g]! : NaN;
   }
   emit('cross_pair_volatility_ratio');
+}
+
+/** acc = mean over the members of orientation × col(member), NaN throughout if a member is not loaded. */
+function groupMean(grid: MonthGrid, members: readonly Member[], col: (pair: string) => Float64Array, acc: Float64Array): void {
+  acc.fill(0);
+  for (const m of members) {
+    if (!grid.has(m.pair)) {
+      acc.fill(NaN);
+      return;
+    }
+    const x = col(m.pair);
+    const [o, k] = [m.o, members.length];
+    for (let g = 0; g < acc.length; g++) acc[g] += (o * x[g]!) / k;
+  }
+}
+
+/** out[g] = sign(x[g] − x[g − 1]), NaN at g = 0. */
+function deltaSign(x: Float64Array, out: Float64Array): Float64Array {
+  out[0] = NaN;
+  for (let g = 1; g < x.length; g++) out[g] = Math.sign(x[g]! - x[g - 1]!);
+  return out;
 }
 
 export const corrFamily: Family = monthFamily('corr', 'cross', features, computeMonth);

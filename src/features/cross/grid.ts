@@ -1,7 +1,8 @@
 // The month's union minute grid (FEATURES.md §9 "Grid"): every minute at which at least one loaded pair
 // has a bar (warm-up prefixes included), with every pair's columns as-of aligned onto it (last bar with
 // ts ≤ t, NaN when more than 5 minutes older) and grid results read back at each pair's own rows.
-// Built once per MonthInput and shared by the grid families (a WeakMap memo: pure in its input).
+// Built once per set of frames and shared by the grid families of a unit (a WeakMap memo keyed by the
+// frames map, which the families of one task share: each family is handed its own MonthInput object).
 import { asofIndex, gather, gridRows, unionGrid } from '../../kernels/asof.ts';
 import { PAIR_NAMES } from '../../core/currencies.ts';
 import type { MonthInput, PairFrame } from '../types.ts';
@@ -29,11 +30,11 @@ export interface MonthGrid {
   readBack(pair: string, values: Float64Array, out: Float64Array): void;
 }
 
-const memo = new WeakMap<MonthInput, MonthGrid>();
+const memo = new WeakMap<MonthInput['pairs'], MonthGrid>();
 
 export function monthGrid(input: MonthInput): MonthGrid {
-  let g = memo.get(input);
-  if (!g) memo.set(input, (g = buildGrid(input)));
+  let g = memo.get(input.pairs);
+  if (!g) memo.set(input.pairs, (g = buildGrid(input)));
   return g;
 }
 

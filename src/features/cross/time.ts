@@ -46,34 +46,54 @@ const specs: CrossSpec[] = [
 ];
 const features = crossDefs('time', 'cross', specs);
 
+/** sin and cos of 2π · k / period for k = 0 … period − 1: a bar's phase takes one of these values only. */
+function phaseTable(period: number): { sin: Float64Array; cos: Float64Array } {
+  const sin = new Float64Array(period), cos = new Float64Array(period);
+  for (let k = 0; k < period; k++) {
+    sin[k] = Math.sin((2 * Math.PI * k) / period);
+    cos[k] = Math.cos((2 * Math.PI * k) / period);
+  }
+  return { sin, cos };
+}
+const DAY_PHASE = phaseTable(DAY_MIN);
+const WEEK_PHASE = phaseTable(WEEK_MIN);
+/** Per window, its flag (1 / 0) at each minute of the day. */
+const SESSION_FLAGS = WINDOWS.map(([, a, b]) => {
+  const [from, to] = [Math.round(a * 60), Math.round(b * 60)];
+  return Float64Array.from({ length: DAY_MIN }, (_, m) => ((from < to ? m >= from && m < to : m >= from || m < to) ? 1 : 0));
+});
+
 function compute(frame: PairFrame, out: OutputColumn): void {
   const n = frame.n;
-  const o = Object.fromEntries(features.map((f) => [f.name, out(f.name)]));
-  const windows = WINDOWS.map(([name, a, b]) => [o[name]!, Math.round(a * 60), Math.round(b * 60)] as const);
+  const tsCol = frame.ts;
+  const [hourSin, hourCos, dowSin, dowCos] = [out('hour_sin'), out('hour_cos'), out('dow_sin'), out('dow_cos')];
+  const [sinceOpen, toClose, progress, monthEndFlag] = [out('minutes_since_week_open'), out('minutes_to_week_close'), out('month_progress'), out('is_month_end')];
+  const [gapMinutes, afterGap, hourOfDay, dayOfWeek] = [out('gap_minutes'), out('after_gap'), out('hour_of_day'), out('day_of_week')];
+  const flagCols = WINDOWS.map(([name]) => out(name));
   let weekOpen = NaN;
   let mStart = NaN;
   let mEnd = NaN;
   let lastWeekday = NaN; // epoch day of the month's last weekday
   for (let t = 0; t < n; t++) {
-    const ts = frame.ts[t]!;
+    const ts = tsCol[t]!;
     const minute = Math.floor(ts / MINUTE_MS);
     const mod = ((minute % DAY_MIN) + DAY_MIN) % DAY_MIN;
     const day = Math.floor(minute / DAY_MIN);
     const dow = (((day + EPOCH_DOW) % 7) + 7) % 7;
     const mow = dow * DAY_MIN + mod;
-    o.hour_sin![t] = Math.sin((2 * Math.PI * mod) / DAY_MIN);
-    o.hour_cos![t] = Math.cos((2 * Math.PI * mod) / DAY_MIN);
-    o.dow_sin![t] = Math.sin((2 * Math.PI * mow) / WEEK_MIN);
-    o.dow_cos![t] = Math.cos((2 * Math.PI * mow) / WEEK_MIN);
-    for (const [col, a, b] of windows) col[t] = (a < b ? mod >= a && mod < b : mod >= a || mod < b) ? 1 : 0;
+    hourSin[t] = DAY_PHASE.sin[mod]!;
+    hourCos[t] = DAY_PHASE.cos[mod]!;
+    dowSin[t] = WEEK_PHASE.sin[mow]!;
+    dowCos[t] = WEEK_PHASE.cos[mow]!;
+    for (let k = 0; k < flagCols.length; k++) flagCols[k]![t] = SESSION_FLAGS[k]![mod]!;
 
-    const gap = t > 0 ? ts - frame.ts[t - 1]! : NaN;
+    const gap = t > 0 ? ts - tsCol[t - 1]! : NaN;
     if (gap >= WEEK_GAP_MS) weekOpen = ts;
-    o.minutes_since_week_open![t] = (ts - weekOpen) / MINUTE_MS;
+    sinceOpen[t] = (ts - weekOpen) / MINUTE_MS;
     // Friday 21:00 of the week that starts on the Saturday on or before this day (Saturday = weekday 5).
     const sinceSaturday = (dow + 2) % 7;
     const close = (day - sinceSaturday + 6) * DAY_MS + 21 * HOUR_MS;
-    o.minutes_to_week_close![t] = (close - ts) / MINUTE_MS;
+    toClose[t] = (close - ts) / MINUTE_MS;
 
     if (!(ts >= mStart && ts < mEnd)) {
       const m = monthOf(ts);
@@ -82,12 +102,12 @@ function compute(frame: PairFrame, out: OutputColumn): void {
       const lastDow = (lastDay + EPOCH_DOW) % 7;
       lastWeekday = lastDay - Math.max(0, lastDow - 4); // Saturday → Friday, Sunday → Friday
     }
-    o.month_progress![t] = (ts - mStart) / (mEnd - mStart);
-    o.is_month_end![t] = day === lastWeekday ? 1 : 0;
-    o.gap_minutes![t] = gap / MINUTE_MS;
-    o.after_gap![t] = gap !== gap ? NaN : gap / MINUTE_MS > GAP_MIN ? 1 : 0;
-    o.hour_of_day![t] = Math.floor(mod / 60);
-    o.day_of_week![t] = dow;
+    progress[t] = (ts - mStart) / (mEnd - mStart);
+    monthEndFlag[t] = day === lastWeekday ? 1 : 0;
+    gapMinutes[t] = gap / MINUTE_MS;
+    afterGap[t] = gap !== gap ? NaN : gap / MINUTE_MS > GAP_MIN ? 1 : 0;
+    hourOfDay[t] = Math.floor(mod / 60);
+    dayOfWeek[t] = dow;
   }
 }
 
