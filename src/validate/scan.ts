@@ -1,10 +1,11 @@
 // One pass over the stored outputs of the scope (the Parquet lake): completeness and quality per
 // partition and column, with the pair's bars read once per month. A partition the pipeline wrote carries
 // its file statistics in its manifest (pipeline/colstats.ts, computed while writing): they are used while
-// the file's checksum and the bars' timestamps still match them; otherwise the file is read and the same
+// the file is the one written — same size and not modified after its manifest was finished, else same
+// checksum — and the bars' timestamps still match them; otherwise the file is read and the same
 // statistics computed from it.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { PAIR_NAMES } from '../core/currencies.ts';
 import { monthEnd, monthStart } from '../core/time.ts';
 import type { Bars } from '../core/types.ts';
@@ -53,26 +54,40 @@ function fileSha256(path: string): string {
 interface StoredPartition {
   readonly ts: Float64Array;
   readonly columns: ReadonlyMap<string, ColumnStats>;
-  /** From the manifest (the file's checksum and the bars' timestamps matched), not from the file. */
+  /** From the manifest (the file unchanged since written, the bars' timestamps matched), not from the file. */
   readonly fromStats: boolean;
 }
 
-/** The statistics the pipeline recorded for (pair) of a done manifest, and the file checksum they belong to. */
-function recorded(m: ManifestRecord, pair: string): { stats: PartitionStats; checksum: string } | null {
-  const out = (m.extra.outputs as Record<string, { checksum?: string; stats?: PartitionStats }> | undefined)?.[pair];
+/** The statistics the pipeline recorded for (pair) of a done manifest, and the file (checksum, size) they belong to. */
+function recorded(m: ManifestRecord, pair: string): { stats: PartitionStats; checksum: string; bytes: number } | null {
+  const out = (m.extra.outputs as Record<string, { checksum?: string; bytes?: number; stats?: PartitionStats }> | undefined)?.[pair];
   const stats = (m.pair === '*' ? out?.stats : m.extra.stats) as PartitionStats | undefined;
   const checksum = m.pair === '*' ? out?.checksum : m.checksum;
-  return stats && typeof stats.tsHash === 'string' && stats.columns && checksum ? { stats, checksum } : null;
+  const bytes = m.pair === '*' ? out?.bytes : m.bytes;
+  return stats && typeof stats.tsHash === 'string' && stats.columns && checksum && typeof bytes === 'number' ? { stats, checksum, bytes } : null;
 }
 
 /**
- * Reads a stored partition's statistics: from its manifest when the pipeline recorded them, the file still
- * has the checksum it wrote, and its timestamps (by hash) are the month's bars — reading only the columns
+ * Whether the file at `path` is still the one the manifest recorded. Hashing every stage file again cost
+ * the scan ~9 s per month of 28 pairs (the whole lake read), so the file's size and modification time
+ * answer first: written before the task finished (the worker renames it into place, then the manifest
+ * records finishedAt; file clocks are coarse, never ahead) with the recorded size, it was not rewritten
+ * since. A file modified later (or copied in, e.g. from a distributed run's lake) is hashed.
+ */
+function unchangedSince(path: string, m: ManifestRecord, r: { checksum: string; bytes: number }): boolean {
+  const st = statSync(path);
+  if (st.size !== r.bytes) return false;
+  return st.mtimeMs <= m.finishedAt || fileSha256(path) === r.checksum;
+}
+
+/**
+ * Reads a stored partition's statistics: from its manifest when the pipeline recorded them, the file is
+ * still the one it wrote (unchangedSince), and its timestamps (by hash) are the month's bars — reading only the columns
  * whose NaN rows were too scattered to record —; else from the whole file.
  */
 async function readStored(unit: Unit, m: ManifestRecord, pair: string, path: string, bars: Float64Array): Promise<StoredPartition> {
   const r = recorded(m, pair);
-  if (r && r.stats.rows === bars.length && r.stats.tsHash === tsHash(bars) && fileSha256(path) === r.checksum) {
+  if (r && r.stats.rows === bars.length && r.stats.tsHash === tsHash(bars) && unchangedSince(path, m, r)) {
     const columns = new Map(Object.entries(r.stats.columns));
     const scattered = unit.columns.filter((c) => columns.get(c.name)?.nan === null).map((c) => c.name);
     if (scattered.length > 0) {
