@@ -1,7 +1,8 @@
 // The temporal-causality battery over a scope: (1) on every declaration, (7) on every stored manifest,
 // (2)–(6) on a sample of partitions — at least one per unit, so that every feature is checked, and more
-// while the battery's time stays within `budget` × the compute time of the scope's partitions. Each
-// partition's checks run as jobs (job.ts) on worker threads, the costliest first.
+// while the validation's core time (every thread: loading, the lake scan, the jobs) stays within
+// `budget` × the compute time of the scope's partitions. Each partition's checks run as jobs (job.ts)
+// on worker threads, the costliest first.
 import { existsSync } from 'node:fs';
 import { addMonths, isoMinute } from '../core/time.ts';
 import { partitionPath } from '../pipeline/lake.ts';
@@ -10,6 +11,7 @@ import { WorkerPool } from '../pipeline/pool.ts';
 import type { Unit } from '../pipeline/units.ts';
 import type { ManifestRecord, RunRecord, Store } from '../store/types.ts';
 import type { BatteryOptions } from './causality.ts';
+import type { BarCache } from './bars.ts';
 import { loadPartition } from './frames.ts';
 import { partitionJobs, runJob, type BatteryJob, type BatteryJobReply } from './job.ts';
 import { checkFits, checkStatic } from './provenance.ts';
@@ -18,7 +20,7 @@ import { FeatureLog, type FeatureRecord, type Tally } from './tally.ts';
 import type { PartitionReport, ValidationProgress } from './types.ts';
 
 export interface BudgetOptions extends BatteryOptions {
-  /** The battery may take this fraction of the scope's compute time (one partition per unit is checked regardless). */
+  /** Validation may take this fraction of the scope's compute time (one partition per unit is checked regardless). */
   readonly budget: number;
   /** At most this many partitions per unit. */
   readonly maxPartitions: number;
@@ -26,6 +28,8 @@ export interface BudgetOptions extends BatteryOptions {
 
 export interface BatteryInput {
   readonly store: Store;
+  /** The bars, read once per pair and month (shared with the lake scan). */
+  readonly bars: BarCache;
   /** Where the lake is; null: no stored outputs (the boundary check compares with recomputations only). */
   readonly dataDir: string | null;
   readonly scope: Scope;
@@ -40,6 +44,13 @@ export interface BatteryInput {
   /** Worker threads for the partition jobs (≤ 1: this thread; units not from the registry must use 1). */
   readonly workers: number;
   readonly onProgress?: (p: ValidationProgress) => void;
+  /** Core time (ms, every thread) the validation has spent so far: what the budget is measured in. */
+  readonly spentMs: () => number;
+  /**
+   * Main-thread work done while the workers check the fixed partitions (the lake scan): its cost is
+   * spent before further partitions are sampled.
+   */
+  readonly meanwhile?: () => Promise<void>;
 }
 
 const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
@@ -74,23 +85,33 @@ export async function runBattery(input: BatteryInput): Promise<BatteryResult> {
   };
   const isStored = (p: Partition, month: string) => p.pairs.every((pair) => storedPath(p, pair, month) !== null);
   const queues = batteryOrder(parts, opts.seed, isStored);
+  // Per unit, the core time its last checked partition took (loading + its jobs): the next one's estimate.
   const lastMs = new Map<string, number>();
   const total = Math.min(parts.length, scope.units.length * opts.maxPartitions);
   const runner = new JobRunner(input.workers, input.units);
-  // In the order checked; the tally is fed in this order, job by job, once every job is done
-  // (deterministic findings whichever worker finished first).
-  const checks: { p: Partition; cuts: number[]; replies: Promise<{ records: FeatureRecord[]; ms: number }[]> }[] = [];
+  // In the order checked; the tally is fed in this order, partition by partition as soon as every
+  // earlier one is done (deterministic findings whichever worker finished first), and their logs dropped.
+  const checks: { p: Partition; cuts: number[]; replies: Promise<unknown>; ms?: number; log?: { records: FeatureRecord[] }[] }[] = [];
+  const checked: CheckedPartition[] = [];
+  const replay = () => {
+    for (let c = checks[checked.length]; c?.log; c = checks[checked.length]) {
+      for (const j of c.log) FeatureLog.replay(j.records, tally);
+      c.log = undefined;
+      checked.push({ unit: c.p.unit.name, pair: c.p.pair, month: c.p.month, cuts: c.cuts.map(isoMinute), batteryMs: Math.round(c.ms!) });
+    }
+  };
   let nextId = 1;
 
   // Rows of the data set before the partition's month (the most of its pairs).
   const rowsBefore = (p: Partition) => Math.max(...p.pairs.map((pair) => (input.index.get(pair) ?? []).filter((m) => m.month < p.month).reduce((n, m) => n + m.bars, 0)));
   const monthRows = (p: Partition) => Math.max(...p.pairs.map((pair) => input.index.get(pair)?.find((m) => m.month === p.month)?.bars ?? 0));
-  const check = async (p: Partition, fromStart = false) => {
+  const check = async (p: Partition, fromStart = false, done?: () => void) => {
     input.onProgress?.({ phase: 'causality', done: checks.length, total, message: `${p.unit.name} ${p.pair} ${p.month}` });
     await runner.room();
+    const l0 = performance.now();
     const bounded = p.unit.warmup + Math.max(p.unit.warmup, opts.context, opts.boundary);
     const history = fromStart ? Math.max(bounded, rowsBefore(p)) : bounded;
-    const rows = await loadPartition(input.store, p.unit, input.units, p.month, p.pairs, input.baselines, input.index, history);
+    const rows = await loadPartition(input.bars, p.unit, input.units, p.month, p.pairs, input.baselines, input.index, history);
     const stored = p.pairs.flatMap((pair) => [addMonths(p.month, -1), p.month].flatMap((month) => {
       const path = storedPath(p, pair, month);
       return path === null ? [] : [{ pair, month, path }];
@@ -99,13 +120,17 @@ export async function runBattery(input: BatteryInput): Promise<BatteryResult> {
     nextId += jobs.length;
     // Per row recomputed: the unit's compute time per task over the rows of a task.
     const perRow = (perTask.get(p.unit.name) ?? 1) / (p.pairs.length * (p.unit.warmup + Math.max(1, monthRows(p))));
-    const s0 = performance.now();
-    const replies = Promise.all(jobs.map((j) => runner.run(j, j.cost * perRow))).then((r) => {
-      lastMs.set(p.unit.name, performance.now() - s0);
-      return r;
+    const loadMs = performance.now() - l0;
+    const entry: (typeof checks)[number] = { p, cuts, replies: Promise.resolve() };
+    entry.replies = Promise.all(jobs.map((j) => runner.run(j, j.cost * perRow))).then((r) => {
+      entry.ms = r.reduce((s, j) => s + j.ms, 0);
+      entry.log = r;
+      lastMs.set(p.unit.name, loadMs + entry.ms);
+      done?.();
+      replay();
     });
-    replies.catch(() => {}); // awaited (and thrown) at the end; not an unhandled rejection meanwhile
-    checks.push({ p, cuts, replies });
+    entry.replies.catch(() => {}); // awaited (and thrown) at the end; not an unhandled rejection meanwhile
+    checks.push(entry);
   };
 
   // Every unit once, its (4)/(5) from the data set's start when the rows before its month are few enough;
@@ -124,16 +149,21 @@ export async function runBattery(input: BatteryInput): Promise<BatteryResult> {
       }
       await check(p, before <= opts.fromStartMaxRows);
     }
+    await input.meanwhile?.();
     await runner.idle();
-    // Then round-robin while the next partition is expected to fit the budget (its last time on the workers).
+    // Then round-robin while the core time spent, that of the partitions still being checked and the
+    // next one's (its unit's last) stay within the budget.
     const allowance = computeMs === null ? 0 : opts.budget * computeMs;
+    let inFlight = 0;
     for (let round = 1; round < opts.maxPartitions; round++) {
       let any = false;
       for (const u of scope.units) {
         const q = queues.get(u.name);
         if (!q?.length) continue;
-        if (performance.now() - t0 + (lastMs.get(u.name) ?? 0) > allowance) continue;
-        await check(q.shift()!);
+        const next = lastMs.get(u.name) ?? 0;
+        if (input.spentMs() + inFlight + next > allowance) continue;
+        inFlight += next;
+        await check(q.shift()!, false, () => { inFlight -= next; });
         any = true;
       }
       if (!any) break;
@@ -142,12 +172,8 @@ export async function runBattery(input: BatteryInput): Promise<BatteryResult> {
   } finally {
     await runner.close();
   }
-  const checked: CheckedPartition[] = [];
-  for (const { p, cuts, replies } of checks) {
-    const r = await replies;
-    for (const j of r) FeatureLog.replay(j.records, tally);
-    checked.push({ unit: p.unit.name, pair: p.pair, month: p.month, cuts: cuts.map(isoMinute), batteryMs: Math.round(r.reduce((s, j) => s + j.ms, 0)) });
-  }
+  await Promise.all(checks.map((c) => c.replies)); // a failed job throws here
+  replay();
   input.onProgress?.({ phase: 'causality', done: checked.length, total: checked.length, message: 'done' });
   return { checked, batteryMs: performance.now() - t0, computeMs };
 }

@@ -1,12 +1,11 @@
-// The rows of a partition for the causality battery: loaded once per pair (enough history for every
-// check, the month, the lookahead rows); each check then recomputes the unit on spans of them
-// (recompute.ts).
+// The rows of a partition for the causality battery: taken once per pair from the validation's bar cache
+// (enough history for every check, the month, the lookahead rows); each check then recomputes the unit
+// on spans of them (recompute.ts).
 import type { Bars } from '../core/types.ts';
 import { addMonths } from '../core/time.ts';
-import type { Store } from '../store/types.ts';
-import { loadPartitionBars } from '../pipeline/inputs.ts';
 import type { MonthIndex } from '../pipeline/plan.ts';
 import type { Unit } from '../pipeline/units.ts';
+import type { BarCache } from './bars.ts';
 
 export interface PairRows {
   readonly bars: Bars;
@@ -40,7 +39,7 @@ export function upstreamReach(unit: Unit, units: ReadonlyMap<string, Unit>): num
  * of the upstream units recomputed, the month, and the unit's lookahead rows after it.
  */
 export async function loadPartition(
-  store: Store, unit: Unit, units: ReadonlyMap<string, Unit>, month: string, pairs: readonly string[],
+  cache: BarCache, unit: Unit, units: ReadonlyMap<string, Unit>, month: string, pairs: readonly string[],
   baselines: ReadonlyMap<string, number>, index: MonthIndex, history: number,
 ): Promise<PartitionRows> {
   const prev = addMonths(month, -1);
@@ -48,7 +47,7 @@ export async function loadPartition(
   const out = new Map<string, PairRows>();
   for (const pair of pairs) {
     const prevBars = index.get(pair)?.find((m) => m.month === prev)?.bars ?? 0;
-    const { bars, first, count } = await loadPartitionBars(store, pair, month, history + reach, unit.lookahead);
+    const { bars, first, count } = await cache.partition(pair, month, history + reach, unit.lookahead);
     const prevStart = prevBars > 0 ? Math.max(0, first - prevBars) : null;
     const baseline = baselines.get(pair);
     if (baseline === undefined) throw new Error(`no baseline for ${pair}`);

@@ -88,12 +88,11 @@ export function runJob(job: BatteryJob, units: ReadonlyMap<string, Unit>): Batte
   if (!unit) return { id: job.id, ok: false, error: `unknown unit ${job.unit}` };
   const pairs = new Map(job.pairs.map((p) => [p.pair, { bars: barsFrom(p.buffer, p.n), baseline: p.baseline, start: p.start, end: p.end, prevStart: p.prevStart }]));
   const files = new Map(job.stored.map((s) => [`${s.pair}|${s.month}`, s.path]));
-  const read = new Map<string, ReadColumns>();
+  // Read when compared and not kept: the boundary check asks for each file once, pair by pair, so at
+  // most two files are held at a time (a month unit's 2 × 28 files together took gigabytes).
   const stored = (pair: string, month: string): ReadColumns | null => {
-    const key = `${pair}|${month}`, path = files.get(key);
-    if (path === undefined) return null;
-    if (!read.has(key)) read.set(key, readParquetFile(path));
-    return read.get(key)!;
+    const path = files.get(`${pair}|${month}`);
+    return path === undefined ? null : readParquetFile(path);
   };
   const log = new FeatureLog();
   const battery = new PartitionBattery({ unit, month: job.month, pairs }, { units, opts: job.opts, stored, tally: log, fromStart: job.fromStart });

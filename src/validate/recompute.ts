@@ -23,7 +23,7 @@ type Columns = ReadonlyMap<string, Float64Array>;
 
 export class Recomputer {
   private readonly origin = new WeakMap<Bars, { readonly original: Bars; readonly from: number }>();
-  /** `${unit}|${pair}` → the unit's columns over every loaded row. */
+  /** `${unit}|${pair}|${names}` → those columns of the unit over every loaded row. */
   private readonly loadedCols = new Map<string, Columns>();
   private readonly perturbedCols = new WeakMap<Bars, Map<string, Columns>>();
 
@@ -60,17 +60,17 @@ export class Recomputer {
   /** `up`'s columns `names` over every row of `b` up to `hi`. */
   private upstream(up: Unit, names: readonly string[], pair: string, b: Bars, hi: number, notes: Record<string, unknown>): Columns {
     const o = this.origin.get(b);
-    if (!o || o.from >= hi) return this.ofLoaded(up, pair, notes);
+    if (!o || o.from >= hi) return this.ofLoaded(up, names, pair, notes);
     let perUnit = this.perturbedCols.get(b);
     if (!perUnit) this.perturbedCols.set(b, (perUnit = new Map()));
     const key = `${up.name}|${hi}`;
     if (!perUnit.has(key)) {
-      const before = this.ofLoaded(up, pair, notes);
+      const before = this.ofLoaded(up, names, pair, notes);
       const start = Math.max(0, o.from - up.warmup);
       const c = this.compute(up, new Map([[pair, b]]), new Map([[pair, [start, hi] as const]]));
       Object.assign(notes, c.notes);
       const after = c.cols.get(pair)!;
-      perUnit.set(key, new Map([...before].filter(([name]) => names.includes(name)).map(([name, col]) => {
+      perUnit.set(key, new Map([...before].map(([name, col]) => {
         const spliced = col.slice();
         spliced.set(after.get(name)!.subarray(o.from - start), o.from);
         return [name, spliced];
@@ -79,14 +79,18 @@ export class Recomputer {
     return perUnit.get(key)!;
   }
 
-  /** `up`'s columns over every loaded row of the pair. */
-  private ofLoaded(up: Unit, pair: string, notes: Record<string, unknown>): Columns {
-    const key = `${up.name}|${pair}`;
+  /**
+   * `up`'s columns `names` over every loaded row of the pair. Only those are kept: all of base's 267
+   * columns over a from-start span of 28 pairs (a month unit reading base) held gigabytes.
+   */
+  private ofLoaded(up: Unit, names: readonly string[], pair: string, notes: Record<string, unknown>): Columns {
+    const key = `${up.name}|${pair}|${names.join(',')}`;
     if (!this.loadedCols.has(key)) {
       const b = this.loaded.get(pair)!;
       const c = this.compute(up, new Map([[pair, b]]), new Map([[pair, [0, b.ts.length] as const]]));
       Object.assign(notes, c.notes);
-      this.loadedCols.set(key, c.cols.get(pair)!);
+      const cols = c.cols.get(pair)!;
+      this.loadedCols.set(key, new Map(names.map((n) => [n, cols.get(n)!])));
     }
     return this.loadedCols.get(key)!;
   }

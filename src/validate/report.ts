@@ -48,9 +48,9 @@ export function toMarkdown(r: ValidationReport): string {
     `# Validation ${r.runId}: ${r.passed ? 'PASSED' : 'FAILED'}`, '',
     `Created ${r.createdAt}. Scope: ${r.scope.units.length} units (${r.scope.units.join(', ')}), pairs ${r.scope.pairs.join(', ')}, months ${r.scope.months.join(', ')}.`,
     `Options: ${Object.entries(r.options).map(([k, v]) => `${k} = ${v}`).join(', ')}.`,
-    `Causality battery: ${(t.batteryMs / 1000).toFixed(1)} s on ${r.partitions.filter((p) => p.cuts.length > 0).length} partitions` +
-      (t.computeMs !== null ? `, ${(100 * t.ratio!).toFixed(0)} % of the ${(t.computeMs / 1000).toFixed(1)} s the scope's partitions took to compute` : '') +
-      `; lake scan ${(t.scanMs / 1000).toFixed(1)} s.`, '',
+    `Causality battery: ${(t.batteryMs / 1000).toFixed(1)} s on ${r.partitions.filter((p) => p.cuts.length > 0).length} partitions; lake scan ${(t.scanMs / 1000).toFixed(1)} s. ` +
+      `Validation ${((t.coreMs ?? 0) / 1000).toFixed(1)} core-s` +
+      (t.computeMs !== null ? `, ${(100 * t.ratio!).toFixed(0)} % of the ${(t.computeMs / 1000).toFixed(1)} s the scope's partitions took to compute.` : '.'), '',
     '## Summary', '', '| group | check | status | checked | failed | targets | unavailable | info |', '|---|---|---|---:|---:|---:|---:|---:|',
     ...r.summary.map((s) => `| ${s.group} | ${cell(s.title)} | ${s.status === 'fail' ? '**FAIL**' : s.status} | ${s.checked} | ${s.failed} | ${s.targets} | ${s.unavailable} | ${s.info} |`),
     '', 'Counts are features (partitions for rows and timestamps). Targets read the future as declared: they are expected to change under (2) and (3).', '',

@@ -1,13 +1,12 @@
 // One pass over the stored outputs of the scope (the Parquet lake): completeness and quality per
 // partition and column, with the pair's bars read once per month. A partition the pipeline wrote carries
 // its file statistics in its manifest (pipeline/colstats.ts, computed while writing): they are used while
-// the file's checksum and the bars' timestamps still match them; otherwise the file is read and the same
+// the file is the one written — same size and not modified after its manifest was finished, else same
+// checksum — and the bars' timestamps still match them; otherwise the file is read and the same
 // statistics computed from it.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { PAIR_NAMES } from '../core/currencies.ts';
-import { monthEnd, monthStart } from '../core/time.ts';
-import type { Bars } from '../core/types.ts';
 import type { FeatureDef } from '../features/types.ts';
 import { readParquetColumns, readParquetFile } from '../io/parquet.ts';
 import { columnStats, nanRuns, tsHash, type ColumnStats, type PartitionStats } from '../pipeline/colstats.ts';
@@ -15,6 +14,7 @@ import { partitionPath } from '../pipeline/lake.ts';
 import type { MonthIndex } from '../pipeline/plan.ts';
 import type { Unit } from '../pipeline/units.ts';
 import type { ManifestRecord, Store } from '../store/types.ts';
+import { BarCache } from './bars.ts';
 import { CompletenessChecks, volumeFeatures } from './completeness.ts';
 import { QualityChecks } from './quality.ts';
 import { pairsRead } from './reads.ts';
@@ -53,26 +53,40 @@ function fileSha256(path: string): string {
 interface StoredPartition {
   readonly ts: Float64Array;
   readonly columns: ReadonlyMap<string, ColumnStats>;
-  /** From the manifest (the file's checksum and the bars' timestamps matched), not from the file. */
+  /** From the manifest (the file unchanged since written, the bars' timestamps matched), not from the file. */
   readonly fromStats: boolean;
 }
 
-/** The statistics the pipeline recorded for (pair) of a done manifest, and the file checksum they belong to. */
-function recorded(m: ManifestRecord, pair: string): { stats: PartitionStats; checksum: string } | null {
-  const out = (m.extra.outputs as Record<string, { checksum?: string; stats?: PartitionStats }> | undefined)?.[pair];
+/** The statistics the pipeline recorded for (pair) of a done manifest, and the file (checksum, size) they belong to. */
+function recorded(m: ManifestRecord, pair: string): { stats: PartitionStats; checksum: string; bytes: number } | null {
+  const out = (m.extra.outputs as Record<string, { checksum?: string; bytes?: number; stats?: PartitionStats }> | undefined)?.[pair];
   const stats = (m.pair === '*' ? out?.stats : m.extra.stats) as PartitionStats | undefined;
   const checksum = m.pair === '*' ? out?.checksum : m.checksum;
-  return stats && typeof stats.tsHash === 'string' && stats.columns && checksum ? { stats, checksum } : null;
+  const bytes = m.pair === '*' ? out?.bytes : m.bytes;
+  return stats && typeof stats.tsHash === 'string' && stats.columns && checksum && typeof bytes === 'number' ? { stats, checksum, bytes } : null;
 }
 
 /**
- * Reads a stored partition's statistics: from its manifest when the pipeline recorded them, the file still
- * has the checksum it wrote, and its timestamps (by hash) are the month's bars — reading only the columns
+ * Whether the file at `path` is still the one the manifest recorded. Hashing every stage file again cost
+ * the scan ~9 s per month of 28 pairs (the whole lake read), so the file's size and modification time
+ * answer first: written before the task finished (the worker renames it into place, then the manifest
+ * records finishedAt; file clocks are coarse, never ahead) with the recorded size, it was not rewritten
+ * since. A file modified later (or copied in, e.g. from a distributed run's lake) is hashed.
+ */
+function unchangedSince(path: string, m: ManifestRecord, r: { checksum: string; bytes: number }): boolean {
+  const st = statSync(path);
+  if (st.size !== r.bytes) return false;
+  return st.mtimeMs <= m.finishedAt || fileSha256(path) === r.checksum;
+}
+
+/**
+ * Reads a stored partition's statistics: from its manifest when the pipeline recorded them, the file is
+ * still the one it wrote (unchangedSince), and its timestamps (by hash) are the month's bars — reading only the columns
  * whose NaN rows were too scattered to record —; else from the whole file.
  */
 async function readStored(unit: Unit, m: ManifestRecord, pair: string, path: string, bars: Float64Array): Promise<StoredPartition> {
   const r = recorded(m, pair);
-  if (r && r.stats.rows === bars.length && r.stats.tsHash === tsHash(bars) && fileSha256(path) === r.checksum) {
+  if (r && r.stats.rows === bars.length && r.stats.tsHash === tsHash(bars) && unchangedSince(path, m, r)) {
     const columns = new Map(Object.entries(r.stats.columns));
     const scattered = unit.columns.filter((c) => columns.get(c.name)?.nan === null).map((c) => c.name);
     if (scattered.length > 0) {
@@ -112,8 +126,11 @@ export function notLoadedReason(def: FeatureDef, pair: string, extra: Readonly<R
 export async function scanLake(input: {
   store: Store; dataDir: string; scope: Scope; index: MonthIndex; done: ReadonlyMap<string, ManifestRecord>;
   tally: Tally; onProgress?: (p: ValidationProgress) => void;
+  /** The validation's bars (default: read here). */
+  bars?: BarCache;
 }): Promise<ScanResult> {
   const { scope, index, done, tally } = input;
+  const cache = input.bars ?? new BarCache(input.store, index);
   const t0 = performance.now();
   const completeness = new CompletenessChecks(tally);
   const quality = new QualityChecks(tally);
@@ -126,7 +143,7 @@ export async function scanLake(input: {
   const total = scope.pairs.length * scope.months.length;
   let step = 0, statsUsed = 0, filesRead = 0;
   for (const month of scope.months) {
-    const pairsOfMonth = await monthBars(input.store, month, [...index.keys()], scope);
+    const pairsOfMonth = await monthBars(cache, month, [...index.keys()], scope);
     for (const pair of scope.pairs) {
       const months = index.get(pair) ?? [];
       input.onProgress?.({ phase: 'lake', done: step++, total, message: `${pair} ${month}` });
@@ -134,7 +151,7 @@ export async function scanLake(input: {
       if (at < 0) continue;
       const offset = months.slice(0, at).reduce((n, m) => n + m.bars, 0);
       const dataRows = months.reduce((n, m) => n + m.bars, 0);
-      const bars = pairsOfMonth.bars.get(pair) ?? await input.store.readBars(pair, monthStart(month), monthEnd(month));
+      const bars = await cache.month(pair, month);
       silent.set(pair, (silent.get(pair) ?? true) && bars.volume.every((v) => v === 0));
       for (const unit of scope.units) {
         const where = { unit: unit.name, pair, month };
@@ -177,15 +194,14 @@ export async function scanLake(input: {
  * The month's bars of every loaded pair, read once when the scope has month units (else none), and the
  * stale-pair grid of a month unit with `warmup` rows of history (built on first use, per warm-up).
  */
-async function monthBars(store: Store, month: string, loaded: readonly string[], scope: Scope): Promise<{ bars: ReadonlyMap<string, Bars>; stale: (warmup: number) => StaleGrid }> {
+async function monthBars(cache: BarCache, month: string, loaded: readonly string[], scope: Scope): Promise<{ stale: (warmup: number) => StaleGrid }> {
   const warmups = scope.units.filter((u) => u.kind === 'month').map((u) => u.warmup);
-  const bars = new Map<string, Bars>();
-  const before = new Map<string, Float64Array>();
+  // Each pair's timestamps from the largest warm-up before the month to its end (a view of the month's).
+  const ts = new Map<string, PairRows>();
   if (warmups.length > 0) {
-    const start = monthStart(month), end = monthEnd(month);
     for (const p of loaded) {
-      bars.set(p, await store.readBars(p, start, end));
-      before.set(p, (await store.readBarsBefore(p, start, Math.max(...warmups))).ts);
+      const r = await cache.partition(p, month, Math.max(...warmups), 0);
+      ts.set(p, { ts: r.bars.ts.subarray(0, r.first + r.count), first: r.first });
     }
   }
   const grids = new Map<number, StaleGrid>();
@@ -193,16 +209,13 @@ async function monthBars(store: Store, month: string, loaded: readonly string[],
     let g = grids.get(warmup);
     if (g) return g;
     const frames = new Map<string, PairRows>();
-    for (const [p, b] of bars) {
-      const prefix = before.get(p)!.subarray(Math.max(0, before.get(p)!.length - warmup));
-      if (prefix.length + b.ts.length === 0) continue;
-      const ts = new Float64Array(prefix.length + b.ts.length);
-      ts.set(prefix);
-      ts.set(b.ts, prefix.length);
-      frames.set(p, { ts, first: prefix.length });
+    for (const [p, f] of ts) {
+      const from = Math.max(0, f.first - warmup);
+      if (f.ts.length - from === 0) continue;
+      frames.set(p, { ts: f.ts.subarray(from), first: f.first - from });
     }
     grids.set(warmup, (g = new StaleGrid(frames)));
     return g;
   };
-  return { bars, stale };
+  return { stale };
 }

@@ -78,18 +78,19 @@ export function batteryOrder(parts: readonly Partition[], seed: number, stored: 
   return out;
 }
 
-interface UnitRunSummary { unit: string; done: number; computeMs: number }
+interface UnitRunSummary { unit: string; done: number; computeMs: number; writeMs?: number }
 
 /**
- * Mean compute time of one task per unit: from the latest run that computed the unit (run records), else
- * the mean duration of its done manifests.
+ * Mean time of one task per unit, computing and writing its partition (what the compute phase spends on
+ * it, as a manifest's duration measures it): from the latest run that computed the unit (run records),
+ * else the mean duration of its done manifests.
  */
 export function taskComputeMs(runs: readonly RunRecord[], manifests: ReadonlyMap<string, ManifestRecord>): Map<string, number> {
   const perTask = new Map<string, number>();
   for (const r of runs) { // newest first
     const units = (r.summary as { units?: UnitRunSummary[] }).units;
     if (!Array.isArray(units)) continue;
-    for (const u of units) if (u.done > 0 && u.computeMs > 0 && !perTask.has(u.unit)) perTask.set(u.unit, u.computeMs / u.done);
+    for (const u of units) if (u.done > 0 && u.computeMs > 0 && !perTask.has(u.unit)) perTask.set(u.unit, (u.computeMs + (u.writeMs ?? 0)) / u.done);
   }
   const durations = new Map<string, number[]>();
   for (const m of manifests.values()) if (m.finishedAt > m.startedAt) durations.set(m.stage, [...(durations.get(m.stage) ?? []), m.finishedAt - m.startedAt]);

@@ -98,9 +98,13 @@ export interface ValidationReport {
   readonly scope: { readonly units: string[]; readonly pairs: string[]; readonly months: string[] };
   readonly options: Readonly<Record<string, number | string>>;
   readonly timing: {
+    /** Wall time of the causality battery (the lake scan runs on the main thread meanwhile). */
     readonly batteryMs: number;
-    /** Compute time of the checked partitions (from the run records / manifests): the budget's basis. */
+    /** Core time of the whole validation (every thread of the process: loading, battery, scan) up to the report. */
+    readonly coreMs: number;
+    /** Compute time of the scope's partitions (their tasks' compute + write, from the run records / manifests): the budget's basis. */
     readonly computeMs: number | null;
+    /** coreMs / computeMs: the budget's measure. */
     readonly ratio: number | null;
     readonly scanMs: number;
     /** Stored partitions the lake scan validated from their manifest's statistics, and those whose file it read. */

@@ -1,5 +1,6 @@
 // The lake scan from the file statistics the pipeline records while writing (pipeline/colstats.ts): the
 // same outcomes as reading every file, used only while the file's checksum matches.
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { registry } from '../../src/features/registry.ts';
@@ -81,6 +82,20 @@ test('the lake scan from recorded statistics equals the scan of every file; a fi
     assert.equal(fromStats.tally.resultsOf(name).finite, 'pass');
     assert.equal(changed.tally.resultsOf(name).finite, 'fail');
     assert.ok(changed.findings.some((f) => f.check === 'finite' && f.pair === PAIRS[1] && f.ts === new Date(part.ts[100]!).toISOString().slice(0, 16) + 'Z'));
+
+    // Which files are hashed: one rewritten with its recorded bytes is from its statistics again (its
+    // checksum matches although it was modified after its manifest); one whose modification time is set
+    // back before its manifest finished but whose size differs is still read.
+    const tiPath = partitionPath(dir, 'ti', PAIRS[0], '2024-07');
+    writeFileSync(tiPath, readFileSync(tiPath));
+    const frame = { ts: part.ts, columns: arb.columns.map((c) => [c.name, part.columns.get(c.name)!] as const) };
+    const written = writeParquetFile(path, frame, { metadata: { note: 'rewritten' } }); // the footer grows
+    const arbManifest = recorded.find((m) => m.stage === 'arb')!;
+    assert.notEqual(written.bytes, (arbManifest.extra.outputs as Record<string, { bytes: number }>)[PAIRS[1]]!.bytes);
+    const finished = arbManifest.finishedAt;
+    utimesSync(path, new Date(finished - 60_000), new Date(finished - 60_000));
+    const touched = await scan();
+    assert.deepEqual([touched.r.statsUsed, touched.r.filesRead], [5, 1]);
   } finally {
     await store.close();
   }

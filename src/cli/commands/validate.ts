@@ -29,8 +29,8 @@ function printReport(r: ValidationReport, dir: string): void {
   for (const f of failures.slice(0, 10)) console.log(`FAIL ${f.check}: ${f.message}`);
   if (failures.length > 10) console.log(`… ${failures.length - 10} more failures in the report`);
   const t = r.timing;
-  console.log(`causality battery ${fmtDuration(t.batteryMs)} on ${r.partitions.filter((p) => p.cuts.length > 0).length} partitions` +
-    (t.ratio !== null ? ` (${Math.round(100 * t.ratio)} % of the partitions' compute time)` : '') + `, lake scan ${fmtDuration(t.scanMs)}`);
+  console.log(`causality battery ${fmtDuration(t.batteryMs)} on ${r.partitions.filter((p) => p.cuts.length > 0).length} partitions, lake scan ${fmtDuration(t.scanMs)}; ` +
+    `validation ${fmtDuration(t.coreMs)} of core time` + (t.ratio !== null ? ` (${Math.round(100 * t.ratio)} % of the partitions' compute time)` : ''));
   console.log(`validation ${r.runId}: ${r.passed ? 'passed' : 'FAILED'} — report ${dir}/validation.md`);
 }
 
@@ -38,8 +38,8 @@ export const validateCmd: CommandSpec = {
   name: 'validate',
   summary: 'Validate the computed data set: temporal causality of every feature (truncation, future perturbation, warm-up doubling, partition boundary, cross-pair alignment, model fits), completeness and quality. Exit code 1 when a check fails.',
   details: `Targets read the future as declared: they are reported as targets, not failures. The battery recomputes
-every unit on at least one partition (K cut points each) and on more while it stays within --budget × the
-compute time of the partitions in scope. Reports: <data-dir>/reports/<run>/validation.json and validation.md.
+every unit on at least one partition (K cut points each) and on more while the validation's core time stays
+within --budget × the compute time of the partitions in scope. Reports: <data-dir>/reports/<run>/validation.json and validation.md.
 With --db (or BQX_DATABASE_URL) the feature tables of the stages are then loaded from the lake where their
 data version changed and checked by the generated SQL (bqx sql validation): rows vs bars per partition,
 partition completeness, timestamps, NULLs after the burn-in, ±Infinity, declared ranges.`,
@@ -49,7 +49,7 @@ partition completeness, timestamps, NULLs after the burn-in, ±Infinity, declare
     months: { type: 'string', description: 'months YYYY-MM, comma-separated', default: 'the months every stage computed', valueName: 'LIST' },
     k: { type: 'string', description: 'cut points per partition checked', default: String(DEFAULT_BATTERY.k), valueName: 'N' },
     seed: { type: 'string', description: 'seed of the partition sample and the cut points', default: String(DEFAULT_BATTERY.seed), valueName: 'N' },
-    budget: { type: 'string', description: "the battery's time as a fraction of the compute time of the partitions in scope (one partition per stage unit is always checked)", default: String(DEFAULT_BUDGET), valueName: 'F' },
+    budget: { type: 'string', description: "the validation's core time as a fraction of the compute time of the partitions in scope (one partition per stage unit is always checked)", default: String(DEFAULT_BUDGET), valueName: 'F' },
     'max-partitions': { type: 'string', description: 'at most N partitions per stage unit', default: 'no limit', valueName: 'N' },
     'max-workers': { type: 'string', description: "worker threads of the battery", default: 'number of cores (config maxWorkers)', valueName: 'N' },
     run: { type: 'string', description: 'attach the report to this run id (its record gets the validation summary)', default: 'a new id', valueName: 'ID' },
