@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { registry } from '../../src/features/registry.ts';
 import { LocalObjectStore } from '../../src/io/objectstore/index.ts';
 import { readParquetFile } from '../../src/io/parquet.ts';
@@ -17,6 +17,7 @@ import { buildUnits } from '../../src/pipeline/units.ts';
 import { openStore } from '../../src/store/duckdb.ts';
 import { bqx } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { computeUnvalidated, memoryDuckDb } from './fixture.ts';
 import { bqxAsync, download, getObject, listKeys } from './cli.ts';
 import { startFaultProxy } from './fault-proxy.ts';
 import { createBucket, DUMMY_CREDENTIALS, motoUnavailable, startMoto, testClient, type Moto } from './moto.ts';
@@ -34,15 +35,11 @@ function assertNoSecret(text: string, where: string) {
   for (const s of secrets) assert.ok(!text.includes(s), `a credential appears in ${where}`);
 }
 
-let db: DuckDBInstance, con: DuckDBConnection;
+let con: DuckDBConnection;
 before(async () => {
-  const gen = bqx(['generate', '--data-dir', dir, '--pairs', PAIRS.join(','), '--from', '2024-06-27', '--months', '1', '--seed', '5', '--json']);
-  assert.equal(gen.status, 0, gen.stderr);
   // No validation: the gate must refuse this data set unless forced.
-  const run = bqx(['run', '--data-dir', dir, '--quiet', '--json', '--skip-validation']);
-  assert.equal(run.status, 0, run.stderr);
-  db = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
-  con = await db.connect();
+  computeUnvalidated(dir, PAIRS, 5);
+  con = await memoryDuckDb();
 });
 after(() => con?.closeSync());
 

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { exportDataSet } from '../../src/export/index.ts';
 import { readParquetFile } from '../../src/io/parquet.ts';
 import { onLakeFileSystem } from '../../src/export/lakefiles.ts';
@@ -17,6 +17,7 @@ import { exportFootprint } from '../../src/pipeline/footprint.ts';
 import { openStore } from '../../src/store/duckdb.ts';
 import { bqx } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { computeUnvalidated, memoryDuckDb } from './fixture.ts';
 import { bqxAsync, download } from './cli.ts';
 import { createBucket, DUMMY_CREDENTIALS, motoUnavailable, startMoto, testClient, type Moto } from './moto.ts';
 
@@ -35,14 +36,10 @@ const lakeOf = (key: string) => {
 };
 const readManifest = (out: string) => JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
 
-let db: DuckDBInstance, con: DuckDBConnection;
+let con: DuckDBConnection;
 before(async () => {
-  const gen = bqx(['generate', '--data-dir', dir, '--pairs', PAIRS.join(','), '--from', '2024-06-27', '--months', '1', '--seed', '7', '--json']);
-  assert.equal(gen.status, 0, gen.stderr);
-  const run = bqx(['run', '--data-dir', dir, '--quiet', '--json', '--skip-validation']);
-  assert.equal(run.status, 0, run.stderr);
-  db = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
-  con = await db.connect();
+  computeUnvalidated(dir, PAIRS, 7);
+  con = await memoryDuckDb();
 });
 after(() => con?.closeSync());
 const q = async (sql: string) => (await con.runAndReadAll(sql)).getRowObjects();
