@@ -5,8 +5,8 @@ import { statSync } from 'node:fs';
 import { existingAncestor } from '../core/disk.ts';
 import { hashFile } from '../io/objectstore/index.ts';
 import { readParquetColumns } from '../io/parquet.ts';
-import { tsHash, type PartitionStats } from '../pipeline/colstats.ts';
-import { lakeDir } from '../pipeline/lake.ts';
+import { tsHash } from '../pipeline/colstats.ts';
+import { lakeDir, recordedFile, writtenAsRecorded } from '../pipeline/lake.ts';
 import type { ManifestRecord } from '../store/types.ts';
 
 export interface LakeFile {
@@ -22,27 +22,18 @@ export interface LakeFile {
   readonly finishedAt: number;
 }
 
-interface Recorded { readonly rows?: number; readonly bytes?: number; readonly checksum?: string; readonly stats?: PartitionStats }
-
-/** `pair`'s file of a done manifest (a month fan-in records each pair's in extra.outputs). */
+/** `pair`'s file of a done manifest. */
 export function lakeFile(m: ManifestRecord, pair: string, path: string): LakeFile {
-  const r: Recorded = m.pair === '*'
-    ? (m.extra.outputs as Record<string, Recorded> | undefined)?.[pair] ?? {}
-    : { rows: m.rows, bytes: m.bytes, checksum: m.checksum, stats: m.extra.stats as PartitionStats | undefined };
+  const r = recordedFile(m, pair);
   return {
     unit: m.stage, path, rows: r.rows ?? -1, bytes: r.bytes ?? -1, sha256: r.checksum ?? '',
     tsHash: typeof r.stats?.tsHash === 'string' ? r.stats.tsHash : null, finishedAt: m.finishedAt,
   };
 }
 
-/**
- * Whether the file is the one its manifest describes, by stat: lake writes are temp + rename and the
- * done manifest is written after, so the recorded file has the recorded size and was last modified no
- * later than the manifest; a file replaced or modified since (a killed recompute, a hand edit) is not.
- */
-export function unchanged(f: LakeFile): boolean {
-  const st = statSync(f.path);
-  return f.sha256 !== '' && st.size === f.bytes && st.mtimeMs <= f.finishedAt;
+/** Whether the file is the one its manifest describes, by stat (pipeline/lake.ts writtenAsRecorded). */
+function unchanged(f: LakeFile): boolean {
+  return f.sha256 !== '' && writtenAsRecorded(f.path, f.bytes, f.finishedAt);
 }
 
 /** The file's size and sha256: the recorded ones when the stat proves them, else hashed (and then they must match). */

@@ -1,7 +1,9 @@
 // The local Parquet lake of stage outputs: <dataDir>/lake/<unit>/pair=<PAIR>/month=<YYYY-MM>.parquet.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LakeEncoding } from '../io/parquet.ts';
+import type { ManifestRecord } from '../store/types.ts';
+import type { PartitionStats } from './colstats.ts';
 
 /**
  * How stage outputs are stored. The lake is internal (read back by later stages, validation and the
@@ -30,4 +32,26 @@ export function removeStaleTemps(dataDir: string): number {
   const stale = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => /\.parquet\.tmp-\d+-\w+$/.test(f));
   for (const f of stale) rmSync(join(root, f), { force: true });
   return stale.length;
+}
+
+/** What a done manifest recorded of one pair's lake file. */
+export interface RecordedFile { readonly rows?: number; readonly bytes?: number; readonly checksum?: string; readonly stats?: PartitionStats }
+
+/** `pair`'s file of a done manifest (a month fan-in records each pair's in extra.outputs). */
+export function recordedFile(m: ManifestRecord, pair: string): RecordedFile {
+  return m.pair === '*'
+    ? (m.extra.outputs as Record<string, RecordedFile> | undefined)?.[pair] ?? {}
+    : { rows: m.rows, bytes: m.bytes, checksum: m.checksum, stats: m.extra.stats as PartitionStats | undefined };
+}
+
+/**
+ * Whether the lake file at `path` is, by its stat alone, the one its manifest recorded: lake writes are
+ * temp + rename and the done manifest records `finishedAt` after (file clocks are coarse, never ahead), so
+ * the recorded file has the recorded size and was last modified no later than that. A file rewritten or
+ * modified since (a killed recompute, a hand edit, a copy from another machine's lake) is not: callers
+ * then compare its sha256 with the recorded checksum.
+ */
+export function writtenAsRecorded(path: string, bytes: number | undefined, finishedAt: number): boolean {
+  const st = statSync(path);
+  return st.size === bytes && st.mtimeMs <= finishedAt;
 }

@@ -5,12 +5,12 @@
 // checksum — and the bars' timestamps still match them; otherwise the file is read and the same
 // statistics computed from it.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { PAIR_NAMES } from '../core/currencies.ts';
 import type { FeatureDef } from '../features/types.ts';
 import { readParquetColumns, readParquetFile } from '../io/parquet.ts';
 import { columnStats, nanRuns, tsHash, type ColumnStats, type PartitionStats } from '../pipeline/colstats.ts';
-import { partitionPath } from '../pipeline/lake.ts';
+import { partitionPath, recordedFile, writtenAsRecorded } from '../pipeline/lake.ts';
 import type { MonthIndex } from '../pipeline/plan.ts';
 import type { Unit } from '../pipeline/units.ts';
 import type { ManifestRecord, Store } from '../store/types.ts';
@@ -59,24 +59,16 @@ interface StoredPartition {
 
 /** The statistics the pipeline recorded for (pair) of a done manifest, and the file (checksum, size) they belong to. */
 function recorded(m: ManifestRecord, pair: string): { stats: PartitionStats; checksum: string; bytes: number } | null {
-  const out = (m.extra.outputs as Record<string, { checksum?: string; bytes?: number; stats?: PartitionStats }> | undefined)?.[pair];
-  const stats = (m.pair === '*' ? out?.stats : m.extra.stats) as PartitionStats | undefined;
-  const checksum = m.pair === '*' ? out?.checksum : m.checksum;
-  const bytes = m.pair === '*' ? out?.bytes : m.bytes;
+  const { stats, checksum, bytes } = recordedFile(m, pair);
   return stats && typeof stats.tsHash === 'string' && stats.columns && checksum && typeof bytes === 'number' ? { stats, checksum, bytes } : null;
 }
 
 /**
- * Whether the file at `path` is still the one the manifest recorded. Hashing every stage file again cost
- * the scan ~9 s per month of 28 pairs (the whole lake read), so the file's size and modification time
- * answer first: written before the task finished (the worker renames it into place, then the manifest
- * records finishedAt; file clocks are coarse, never ahead) with the recorded size, it was not rewritten
- * since. A file modified later (or copied in, e.g. from a distributed run's lake) is hashed.
+ * Whether the file at `path` is still the one the manifest recorded: by its stat (hashing every stage file
+ * again cost the scan ~9 s per month of 28 pairs, the whole lake read), else by its sha256.
  */
 function unchangedSince(path: string, m: ManifestRecord, r: { checksum: string; bytes: number }): boolean {
-  const st = statSync(path);
-  if (st.size !== r.bytes) return false;
-  return st.mtimeMs <= m.finishedAt || fileSha256(path) === r.checksum;
+  return writtenAsRecorded(path, r.bytes, m.finishedAt) || fileSha256(path) === r.checksum;
 }
 
 /**
