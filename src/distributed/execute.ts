@@ -4,6 +4,7 @@
 // manifest (object first, manifest last: a killed worker never leaves a partition marked done without
 // its files).
 import { parsePartition } from '../core/partition.ts';
+import { syncFiles } from '../io/parquet.ts';
 import { loadPartitionBars } from '../pipeline/inputs.ts';
 import type { PlannedTask } from '../pipeline/plan.ts';
 import type { WorkerPool } from '../pipeline/pool.ts';
@@ -67,6 +68,7 @@ export async function executeJob(ctx: ExecuteContext, job: FetchedJob, nextId: n
   const task = workerTask(nextId, t, inputs);
   const reply = await ctx.pool.run(task, task.inputs.map((i) => i.buffer));
   if (!reply.ok) throw new Error(reply.error);
+  await syncFiles(reply.outputs.map((o) => o.path)); // on disk before anything records them
   const outputs = [];
   for (const o of reply.outputs) {
     const path = await ctx.lake.upload({ unit: t.unit.name, pair: o.pair, month: t.month }, { size: o.bytes, sha256: o.checksum });

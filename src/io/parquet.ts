@@ -6,6 +6,7 @@ import {
 } from 'apache-arrow';
 import * as pq from 'parquet-wasm';
 import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { sha256 } from '../core/hash.ts';
 
@@ -150,14 +151,21 @@ function writeCreatingDir(path: string, bytes: Uint8Array | string): void {
   }
 }
 
-/** Writes `bytes` to `path` atomically: temp file in the same directory, fsync, rename; a failed write (a full disk) removes its temp file. */
-export function writeFileAtomic(path: string, bytes: Uint8Array | string): void {
+/**
+ * Writes `bytes` to `path` atomically: temp file in the same directory, fsync, rename; a failed write (a full
+ * disk) removes its temp file. `durable: false` leaves out the fsync for a caller that syncs the file later
+ * with syncFiles, before it records the file anywhere (a crash in between leaves an unrecorded file, which
+ * is written again).
+ */
+export function writeFileAtomic(path: string, bytes: Uint8Array | string, durable = true): void {
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
     writeCreatingDir(tmp, bytes);
-    const fd = openSync(tmp, 'r');
-    fsyncSync(fd);
-    closeSync(fd);
+    if (durable) {
+      const fd = openSync(tmp, 'r');
+      fsyncSync(fd);
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
@@ -166,10 +174,22 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string): void 
 }
 
 
-/** Writes the frame as a Parquet file atomically; returns its size and sha256. */
-export function writeParquetFile(path: string, frame: FrameColumns, opts: WriteOptions = {}): { bytes: number; checksum: string } {
+/** Flushes files to the disk, each fsync on libuv's thread pool (the calling thread goes on). */
+export async function syncFiles(paths: readonly string[]): Promise<void> {
+  await Promise.all(paths.map(async (path) => {
+    const file = await open(path, 'r');
+    try {
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+  }));
+}
+
+/** Writes the frame as a Parquet file atomically (see writeFileAtomic for `durable`); returns its size and sha256. */
+export function writeParquetFile(path: string, frame: FrameColumns, opts: WriteOptions = {}, durable = true): { bytes: number; checksum: string } {
   const bytes = encodeParquet(frame, opts);
-  writeFileAtomic(path, bytes);
+  writeFileAtomic(path, bytes, durable);
   return { bytes: bytes.length, checksum: sha256(bytes) };
 }
 

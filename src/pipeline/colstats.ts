@@ -101,18 +101,28 @@ function robustCentre(scratch: Float64Array, finite: number): { med: number; sig
   return { med, sigma: MAD_TO_SIGMA * select(scratch, m, k) };
 }
 
+/** The first `x` of col (scanning from `from`) for which `breaks(x)`, and how many there are; null: none. */
+function violations(col: Float64Array, from: number, breaks: (x: number) => boolean): Violations {
+  let first = -1, count = 0;
+  for (let i = from; i < col.length; i++) {
+    if (breaks(col[i]!)) { if (first < 0) first = i; count++; }
+  }
+  return first < 0 ? null : [count, first, col[first]!];
+}
+
 /**
  * A column's statistics (`scratch`: at least col.length floats, reused between columns). One pass finds
- * the NaN runs, infinities and range violations and gathers the finite values; a second one, when the
- * robust spread is defined, the outliers.
+ * the NaN runs and infinities and gathers the finite values with their minimum and maximum; the range
+ * and outlier rules are then settled by the extremes (rounding is monotonic, so no value breaks a rule
+ * that neither extreme breaks) and a column is scanned again only when one of them does.
  */
 export function columnStats(def: FeatureDef, col: Float64Array, scratch: Float64Array, maxRuns = Infinity): ColumnStats {
   const range = def.range ?? [-Infinity, Infinity];
   const tol = boundTolerance(range);
   const allowed = allowedSet(def);
-  let inf: [number, number, number] | null = null, out: [number, number, number] | null = null;
+  let inf: [number, number, number] | null = null;
   let nan: number[] | null = [];
-  let finite = 0;
+  let finite = 0, min = Infinity, max = -Infinity, firstFinite = -1;
   const n = col.length;
   for (let i = 0; i < n; i++) {
     const x = col[i]!;
@@ -129,23 +139,22 @@ export function columnStats(def: FeatureDef, col: Float64Array, scratch: Float64
       if (inf) inf[0]++; else inf = [1, i, x > 0 ? 1 : -1];
       continue;
     }
+    if (firstFinite < 0) firstFinite = i;
     scratch[finite++] = x;
-    if (!withinBounds(x, range, tol) || (allowed !== null && !allowed.has(x))) {
-      if (out) out[0]++; else out = [1, i, x];
-    }
+    if (x < min) min = x;
+    if (x > max) max = x;
   }
-  const stats = { nan, infinite: inf, range: out };
+  const finiteValue = (x: number) => x === x && x !== Infinity && x !== -Infinity;
+  const inRange = (x: number) => withinBounds(x, range, tol) && (allowed === null || allowed.has(x));
+  const outOfRange = finite > 0 && (!withinBounds(min, range, tol) || !withinBounds(max, range, tol) || allowed !== null)
+    ? violations(col, firstFinite, (x) => finiteValue(x) && !inRange(x)) : null;
+  const stats = { nan, infinite: inf, range: outOfRange };
   const { med, sigma } = robustCentre(scratch, finite);
   if (!(sigma > 0)) return stats;
-  let outliers: [number, number, number] | null = null;
   const limit = OUTLIER_Z * sigma;
-  for (let i = 0; i < n; i++) {
-    const x = col[i]!;
-    // NaN fails the comparison; an infinity is never within a finite limit of med, so exclude it by hand.
-    if (Math.abs(x - med) > limit && x !== Infinity && x !== -Infinity) {
-      if (outliers) outliers[0]++; else outliers = [1, i, x];
-    }
-  }
+  // NaN fails the comparison; an infinity is never within a finite limit of med, so exclude it by hand.
+  const outliers = max - med > limit || med - min > limit
+    ? violations(col, firstFinite, (x) => Math.abs(x - med) > limit && x !== Infinity && x !== -Infinity) : null;
   return { ...stats, outliers };
 }
 

@@ -8,6 +8,7 @@ import { registry } from '../features/registry.ts';
 import type { StageName } from '../features/types.ts';
 import type { ManifestRecord, Store } from '../store/types.ts';
 import { baselines } from './baseline.ts';
+import { syncFiles } from '../io/parquet.ts';
 import { partitionPath, removeStaleTemps } from './lake.ts';
 import { loadMonthIndex, plan, type PlannedInput, type PlannedTask } from './plan.ts';
 import { WorkerPool } from './pool.ts';
@@ -169,7 +170,9 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
       input, loaded: loaded[k]!, baseline: base.get(input.pair)!, outPath: pathOf(t, input.pair),
       upstream: upstreamReads(t, input).map((r) => ({ path: partitionPath(opts.dataDir, r.unit, r.pair, r.month), columns: r.columns })),
     })));
-    return pool.run(task, task.inputs.map((i) => i.buffer));
+    const reply = await pool.run(task, task.inputs.map((i) => i.buffer));
+    if (reply.ok) await syncFiles(reply.outputs.map((o) => o.path)); // on disk before the manifest records them
+    return reply;
   }
 
   async function execute(t: PlannedTask): Promise<void> {

@@ -11,7 +11,7 @@ import {
 } from 'apache-arrow';
 import * as pq from 'parquet-wasm';
 import {
-  arrowIpcStream, encodeParquet, readParquetColumns, writeFileAtomic, readParquetFile, writeParquetFile, SNAPPY_PLAIN, type FrameColumns, type LakeEncoding,
+  arrowIpcStream, encodeParquet, readParquetColumns, syncFiles, writeFileAtomic, readParquetFile, writeParquetFile, SNAPPY_PLAIN, type FrameColumns, type LakeEncoding,
 } from '../../src/io/parquet.ts';
 import { LAKE_ENCODING } from '../../src/pipeline/lake.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -151,4 +151,13 @@ test('atomic writes create a missing directory, replace an existing file and lea
   assert.deepEqual(readdirSync(sub).sort(), ['a.parquet', 'b.parquet']);
   assert.throws(() => writeFileAtomic(join(sub, 'b.parquet', 'c'), 'x'), /ENOTDIR/); // a file where a directory should be
   assert.deepEqual(readdirSync(sub).sort(), ['a.parquet', 'b.parquet']);
+});
+
+test('a write left for a later sync is in place at once; the sync of a file that is gone fails (the task is then retried)', async () => {
+  const sub = join(dir, 'deferred');
+  writeFileAtomic(join(sub, 'a.parquet'), 'one', false);
+  assert.equal(readFileSync(join(sub, 'a.parquet'), 'utf8'), 'one');
+  assert.deepEqual(readdirSync(sub), ['a.parquet']);
+  await syncFiles([join(sub, 'a.parquet')]);
+  await assert.rejects(syncFiles([join(sub, 'a.parquet'), join(sub, 'gone.parquet')]), /ENOENT/);
 });
