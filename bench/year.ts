@@ -87,28 +87,28 @@ const foot = await mon.stop();
 const { run, report, ex } = result;
 
 /**
- * Worker-seconds per pair-month of each unit: the run summary's computeMs/writeMs are wall time inside
- * the worker thread, so they equal core-seconds only when the machine is otherwise idle (Node 20 has
- * no per-thread CPU clock); the compute phase's process CPU time is reported beside them.
+ * Core-seconds per pair-month of each unit: the run summary's computeMs/writeMs are the worker threads'
+ * CPU time on each task (core/cpu.ts; time waiting for the disk or for a core is not in them); the
+ * compute phase's process CPU time (main thread, store, every worker) is reported beside them.
  */
 function stagesOf(units: readonly UnitSummary[]) {
   const pairMonths = Math.max(...units.map((u) => u.total));
   const perPm = (ms: number) => +(ms / 1000 / pairMonths).toFixed(3);
   const stages = units.map((u) => ({
-    unit: u.unit, partitions: u.done, computeWorkerS: perPm(u.computeMs), writeWorkerS: perPm(u.writeMs),
+    unit: u.unit, partitions: u.done, computeCoreS: perPm(u.computeMs), writeCoreS: perPm(u.writeMs),
     lakeMBPerPairMonth: +(u.bytes / 1e6 / pairMonths).toFixed(2),
   }));
   const computeMs = units.reduce((n, u) => n + u.computeMs, 0), writeMs = units.reduce((n, u) => n + u.writeMs, 0);
-  return { pairMonths, perPm, stages, computeMs, writeMs, allStagesWorkerS: perPm(computeMs + writeMs) };
+  return { pairMonths, perPm, stages, computeMs, writeMs, allStagesCoreS: perPm(computeMs + writeMs) };
 }
 
 function printStages(units: readonly UnitSummary[]): void {
   const s = stagesOf(units);
-  console.log(`per pair-month: ${s.allStagesWorkerS} worker-s all stages (compute ${s.perPm(s.computeMs)} + write ${s.perPm(s.writeMs)}); seed plan ${SEED_WORKER_SECONDS} → ${(SEED_WORKER_SECONDS / s.allStagesWorkerS).toFixed(1)}×`);
-  for (const u of s.stages) console.log(`  ${u.unit.padEnd(12)} compute ${u.computeWorkerS.toFixed(3)}  write ${u.writeWorkerS.toFixed(3)}  lake ${u.lakeMBPerPairMonth} MB`);
+  console.log(`per pair-month: ${s.allStagesCoreS} core-s all stages (worker threads' CPU time) (compute ${s.perPm(s.computeMs)} + write ${s.perPm(s.writeMs)}); seed plan ${SEED_WORKER_SECONDS} → ${(SEED_WORKER_SECONDS / s.allStagesCoreS).toFixed(1)}×`);
+  for (const u of s.stages) console.log(`  ${u.unit.padEnd(12)} compute ${u.computeCoreS.toFixed(3)}  write ${u.writeCoreS.toFixed(3)}  lake ${u.lakeMBPerPairMonth} MB`);
 }
 
-const { pairMonths, perPm, stages, computeMs, writeMs, allStagesWorkerS } = stagesOf(run.units);
+const { pairMonths, perPm, stages, computeMs, writeMs, allStagesCoreS } = stagesOf(run.units);
 const lakeBytes = run.units.reduce((n, u) => n + u.bytes, 0);
 const totalWallMs = Object.values(phases).reduce((n, p) => n + p.wallMs, 0);
 const ru = process.resourceUsage();
@@ -117,9 +117,9 @@ const summary = {
   barsIngested: result.ingested, rowsExported: ex.rows,
   phases, totalWallMs, computeValidateExportWallMs: phases.compute!.wallMs + phases.validate!.wallMs + phases.export!.wallMs,
   rowsPerSecond: { compute: Math.round(ex.rows / (phases.compute!.wallMs / 1000)), endToEnd: Math.round(ex.rows / (totalWallMs / 1000)) },
-  perPairMonth: { allStagesWorkerS, computeWorkerS: perPm(computeMs), writeWorkerS: perPm(writeMs),
+  perPairMonth: { allStagesCoreS, computeCoreS: perPm(computeMs), writeCoreS: perPm(writeMs),
     computePhaseProcessCoreS: perPm(phases.compute!.coreMs), stages },
-  seedPlan: { workerSecondsPerPairMonth: SEED_WORKER_SECONDS, speedup: +(SEED_WORKER_SECONDS / allStagesWorkerS).toFixed(1) },
+  seedPlan: { workerSecondsPerPairMonth: SEED_WORKER_SECONDS, speedup: +(SEED_WORKER_SECONDS / allStagesCoreS).toFixed(1) },
   loadAverage: loadavg(),
   validation: { passed: report.passed, timing: report.timing, coreToComputeCore: +(phases.validate!.coreMs / phases.compute!.coreMs).toFixed(3) },
   export: { layout, bytes: ex.bytes, mbPerSecond: +(ex.bytes / 1e6 / (phases.export!.wallMs / 1000)).toFixed(1), coreSecondsPerGB: +(phases.export!.coreMs / 1000 / (ex.bytes / 1e9)).toFixed(2) },

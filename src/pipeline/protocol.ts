@@ -34,6 +34,7 @@ export interface WorkerOutput {
   readonly stats: PartitionStats;
 }
 
+/** computeMs / writeMs: the worker thread's CPU time (core/cpu.ts; wall time where the system does not tell it). */
 export type WorkerReply =
   | { readonly id: number; readonly ok: true; readonly outputs: WorkerOutput[]; readonly notes: Record<string, unknown>;
       readonly warnings: string[]; readonly computeMs: number; readonly writeMs: number }
