@@ -3,14 +3,15 @@
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { loadPartitionBars, type PartitionBars } from './inputs.ts';
+import type { PartitionBars } from './inputs.ts';
 import { registry } from '../features/registry.ts';
 import type { StageName } from '../features/types.ts';
 import type { ManifestRecord, Store } from '../store/types.ts';
 import { baselines } from './baseline.ts';
 import { syncFiles } from '../io/parquet.ts';
 import { partitionPath, removeStaleTemps } from './lake.ts';
-import { loadMonthIndex, plan, type PlannedInput, type PlannedTask } from './plan.ts';
+import { loadMonthIndex, plan, type MonthIndex, type PlannedInput, type PlannedTask } from './plan.ts';
+import { BarCache } from './bars.ts';
 import { WorkerPool } from './pool.ts';
 import type { WorkerOutput, WorkerPairInput, WorkerReply, WorkerTask } from './protocol.ts';
 import { buildUnits, type Unit } from './units.ts';
@@ -66,6 +67,7 @@ export interface RunPlan {
   readonly pairs: string[];
   readonly baselines: Map<string, number>;
   readonly tasks: PlannedTask[];
+  readonly index: MonthIndex;
 }
 
 /** Plans a run's scope: the units, pairs and (unit, partition) tasks with their data versions. */
@@ -79,7 +81,7 @@ export async function planRun(store: Store, opts: PlanScope): Promise<RunPlan> {
   const pairs = [...index.keys()].filter((p) => !opts.pairs || opts.pairs.includes(p)).sort();
   const base = await baselines(store, [...index.keys()], opts.baselineTs);
   const tasks = plan(units, index, await store.getManifests(), { pairs, months: opts.months ?? null, baselines: base, force: opts.force });
-  return { units, pairs, baselines: base, tasks };
+  return { units, pairs, baselines: base, tasks, index };
 }
 
 /** A task's manifest record: planned fields, then `patch`. */
@@ -123,17 +125,14 @@ export function workerTask(id: number, t: PlannedTask, inputs: readonly { input:
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Loads a pair's rows for a task: warm-up prefix + the month + lookahead rows, as one contiguous block. */
-function loadInput(store: Store, input: PlannedInput, unit: Unit, month: string): Promise<PartitionBars> {
-  return loadPartitionBars(store, input.pair, month, unit.warmup, unit.lookahead);
-}
-
 export async function runPipeline(store: Store, opts: RunOptions): Promise<RunResult> {
   const t0 = Date.now();
   const emit = opts.onEvent ?? (() => {});
   const runId = newRunId(t0);
   removeStaleTemps(opts.dataDir);
-  const { units, pairs, baselines: base, tasks } = await planRun(store, opts);
+  const { units, pairs, baselines: base, tasks, index } = await planRun(store, opts);
+  // Every unit reads a pair-month's bars again (with its own warm-up and lookahead): read from the store once while cached.
+  const bars = new BarCache(store, index);
   const pathOf = (t: PlannedTask, pair: string) => partitionPath(opts.dataDir, t.unit.name, pair, t.month);
   const isCurrent = (t: PlannedTask) => t.upToDate && t.inputs.every((i) => existsSync(pathOf(t, i.pair)));
 
@@ -165,7 +164,8 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
   const record = manifestOf;
 
   async function attempt(t: PlannedTask): Promise<WorkerReply> {
-    const loaded = await Promise.all(t.inputs.map((i) => loadInput(store, i, t.unit, t.month)));
+    // A block of its own per pair: its buffer is transferred to the worker.
+    const loaded = await Promise.all(t.inputs.map((i) => bars.partition(i.pair, t.month, t.unit.warmup, t.unit.lookahead, true)));
     const task = workerTask(nextId++, t, t.inputs.map((input, k) => ({
       input, loaded: loaded[k]!, baseline: base.get(input.pair)!, outPath: pathOf(t, input.pair),
       upstream: upstreamReads(t, input).map((r) => ({ path: partitionPath(opts.dataDir, r.unit, r.pair, r.month), columns: r.columns })),

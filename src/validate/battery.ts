@@ -11,7 +11,7 @@ import { WorkerPool } from '../pipeline/pool.ts';
 import type { Unit } from '../pipeline/units.ts';
 import type { ManifestRecord, RunRecord, Store } from '../store/types.ts';
 import type { BatteryOptions } from './causality.ts';
-import type { BarCache } from './bars.ts';
+import type { BarCache } from '../pipeline/bars.ts';
 import { loadPartition } from './frames.ts';
 import { partitionJobs, runJob, type BatteryJob, type BatteryJobReply } from './job.ts';
 import { checkFits, checkStatic } from './provenance.ts';

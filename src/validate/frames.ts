@@ -5,7 +5,7 @@ import type { Bars } from '../core/types.ts';
 import { addMonths } from '../core/time.ts';
 import type { MonthIndex } from '../pipeline/plan.ts';
 import type { Unit } from '../pipeline/units.ts';
-import type { BarCache } from './bars.ts';
+import type { BarCache } from '../pipeline/bars.ts';
 
 export interface PairRows {
   readonly bars: Bars;

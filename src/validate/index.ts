@@ -9,7 +9,7 @@ import { loadMonthIndex } from '../pipeline/plan.ts';
 import { buildUnits, type Unit } from '../pipeline/units.ts';
 import type { StageName } from '../features/types.ts';
 import type { Store } from '../store/types.ts';
-import { BarCache } from './bars.ts';
+import { BarCache } from '../pipeline/bars.ts';
 import { runBattery } from './battery.ts';
 import { DEFAULT_BATTERY, type BatteryOptions } from './causality.ts';
 import { recordRun, sortFindings, summarise, writeReport } from './report.ts';

@@ -14,7 +14,7 @@ import { partitionPath, recordedFile, writtenAsRecorded } from '../pipeline/lake
 import type { MonthIndex } from '../pipeline/plan.ts';
 import type { Unit } from '../pipeline/units.ts';
 import type { ManifestRecord, Store } from '../store/types.ts';
-import { BarCache } from './bars.ts';
+import { BarCache } from '../pipeline/bars.ts';
 import { CompletenessChecks, volumeFeatures } from './completeness.ts';
 import { QualityChecks } from './quality.ts';
 import { pairsRead } from './reads.ts';

@@ -1,13 +1,14 @@
-// The bars a validation reads, from the store once per pair and month: the battery's partitions (history
-// rows, the month, lookahead rows) and the lake scan take their rows from here. Rows are positional
+// Bars from the store once per pair and month: the pipeline's tasks (each unit reads a pair-month's bars
+// again, with its own history and lookahead) and the validation's partitions and lake scan take their
+// rows from here. Rows are positional
 // (pipeline/inputs.ts): a partition's history is the tail of the pair's earlier months in the month
 // index, its lookahead the head of the later ones — the rows loadPartitionBars reads with three queries.
 // Months are kept in least-recently-used order up to `maxBytes`, so memory does not grow with the
-// months validated.
+// months read.
 import { allocBars, BAR_COLUMNS, concatBars, sliceBars, type Bars } from '../core/types.ts';
 import { monthEnd, monthStart } from '../core/time.ts';
-import type { PartitionBars } from '../pipeline/inputs.ts';
-import type { MonthIndex } from '../pipeline/plan.ts';
+import type { PartitionBars } from './inputs.ts';
+import type { MonthIndex } from './plan.ts';
 import type { Store } from '../store/types.ts';
 
 /** 28 pairs × ~6 months of ~30k bars (48 bytes a bar). */
@@ -52,12 +53,13 @@ export class BarCache {
 
   /**
    * `pair` for `month` with up to `before` earlier rows and up to `after` later rows, as loadPartitionBars
-   * gives them: a view of the month when no other rows are asked for, else one block.
+   * gives them: a view of the month when no other rows are asked for, else one block (always a block of
+   * its own with `own`, e.g. to transfer its buffer to a worker).
    */
-  async partition(pair: string, month: string, before: number, after: number): Promise<PartitionBars> {
+  async partition(pair: string, month: string, before: number, after: number, own = false): Promise<PartitionBars> {
     const months = (this.index.get(pair) ?? []).map((m) => m.month).sort();
     const earlier = months.filter((m) => m < month), later = months.filter((m) => m > month);
-    const own = months.includes(month) ? await this.month(pair, month) : allocBars(0);
+    const inMonth = months.includes(month) ? await this.month(pair, month) : allocBars(0);
     const head: Bars[] = [], tail: Bars[] = [];
     for (let i = earlier.length - 1, n = 0; i >= 0 && n < before; i--) {
       const b = await this.month(pair, earlier[i]!);
@@ -70,7 +72,7 @@ export class BarCache {
       n += tail[tail.length - 1]!.ts.length;
     }
     const first = head.reduce((n, b) => n + b.ts.length, 0);
-    const parts = [...head, own, ...tail];
-    return { bars: parts.length === 1 ? own : concatBars(parts), first, count: own.ts.length };
+    const parts = [...head, inMonth, ...tail];
+    return { bars: parts.length === 1 && !own ? inMonth : concatBars(parts), first, count: inMonth.ts.length };
   }
 }

@@ -1,12 +1,12 @@
-// The validator's bar cache against the pipeline's loader (loadPartitionBars, three store queries per
+// The bar cache (pipeline and validation) against the pipeline's loader (loadPartitionBars, three store queries per
 // partition): the same rows for any history and lookahead, each month read from the store once while cached.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BAR_COLUMNS } from '../../src/core/types.ts';
 import { loadPartitionBars } from '../../src/pipeline/inputs.ts';
 import { loadMonthIndex } from '../../src/pipeline/plan.ts';
-import { BarCache } from '../../src/validate/bars.ts';
-import { marketStore, PAIRS } from './helpers.ts';
+import { BarCache } from '../../src/pipeline/bars.ts';
+import { marketStore, PAIRS } from '../validate/helpers.ts';
 
 test('bar cache: the rows loadPartitionBars reads, for any history and lookahead; each month read once', async () => {
   const { store } = await marketStore();
@@ -32,6 +32,22 @@ test('bar cache: the rows loadPartitionBars reads, for any history and lookahead
     }
     assert.equal(cache.reads, PAIRS.length * 2);
     assert.ok(tiny.reads > cache.reads);
+  } finally {
+    await store.close();
+  }
+});
+
+test('bar cache: a block of its own can be transferred to a worker and the cached month stays whole', async () => {
+  const { store } = await marketStore();
+  try {
+    const cache = new BarCache(store, await loadMonthIndex(store));
+    const want = await loadPartitionBars(store, PAIRS[0], '2024-06', 0, 0);
+    const block = await cache.partition(PAIRS[0], '2024-06', 0, 0, true);
+    structuredClone(block.bars.ts.buffer, { transfer: [block.bars.ts.buffer] }); // what postMessage does to it
+    assert.equal(block.bars.ts.length, 0, 'the transferred block is detached');
+    const again = await cache.partition(PAIRS[0], '2024-06', 0, 0);
+    for (const col of BAR_COLUMNS) assert.deepEqual(again.bars[col], want.bars[col], col);
+    assert.equal(cache.reads, 1);
   } finally {
     await store.close();
   }
