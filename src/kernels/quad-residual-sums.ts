@@ -27,7 +27,9 @@ let instance: { memory: Memory; run: (n: number, w: number, stride: number) => v
 
 /**
  * The sums for every row t ≥ w − 1 of y (the values of rows whose fit or window holds a NaN are meaningless:
- * the caller checks the fit). One scratch memory per thread, reused: the result is valid until the next call.
+ * the caller checks the fit). One scratch memory per thread, reused (a fresh WebAssembly.Memory per call
+ * doubled the cost: each reserves gigabytes of address space that only the GC returns): the result is valid
+ * until the next call.
  */
 export function quadResidualSums(y: Float64Array, w: number, q: Float64Array, l: Float64Array, c: Float64Array): ResidualSums {
   const n = y.length;
