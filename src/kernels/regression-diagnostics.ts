@@ -1,7 +1,7 @@
 // Diagnostics of the rolling quadratic fit (FEATURES.md §3 erm), from the SAME fit as §2 reg: the caller
 // passes reg's per-row terms a(W−1)², b(W−1), c, and the window's residuals e_i = y_i − (a x_i² + b x_i + c),
 // x_i = 0 … W−1, are evaluated directly in one tight O(W) loop per row (≈ 1.5k multiply-adds per row for
-// the six windows). Direct residuals are exact to rounding at any level (idx ≈ 100, B ≈ 1e-3); the O(1)
+// the six windows; kernels/quad-residual-sums.ts, WebAssembly SIMD, two rows at a time). Direct residuals are exact to rounding at any level (idx ≈ 100, B ≈ 1e-3); the O(1)
 // alternative — expanding Σ e_i e_{i−1} and Σ e_i⁴ in sliding sums of y·x^k up to x⁸ — would cancel
 // catastrophically.
 //
@@ -12,6 +12,7 @@
 // exactly, with no second fit. Textbook OLS with X = [x², x, 1] (e.g. Greene, Econometric Analysis, §4):
 // s² = SSres/(W−3); Var(â) = s²·[(XᵀX)⁻¹]_aa = s²/N2; the prediction variance at x₀ = W is
 // s²·(1 + x₀ᵀ(XᵀX)⁻¹x₀) with x₀ᵀ(XᵀX)⁻¹x₀ = Σ_k P_k(u₀)²/N_k, u₀ = (W+1)/2: constants per W.
+import { quadResidualSums } from './quad-residual-sums.ts';
 
 /**
  * t_{0.975, W−3} for the six reg/erm windows, from scipy.stats.t.ppf by fixtures/erm/t_quantiles.py
@@ -63,7 +64,6 @@ export function regressionDiagnostics(y: Float64Array, w: number, terms: QuadTer
   for (const col of [terms.quadTerm, terms.linTerm, terms.constTerm, ...Object.values(out)]) {
     if (col.length !== n) throw new RangeError('regressionDiagnostics: column length differs from input length');
   }
-  const m = (w - 1) / 2;
   const n1 = (w * (w * w - 1)) / 12;
   const n2 = (w * (w * w - 1) * (w * w - 4)) / 180;
   const u0 = (w + 1) / 2;
@@ -77,24 +77,16 @@ export function regressionDiagnostics(y: Float64Array, w: number, terms: QuadTer
     heteroskedasticity[t] = v; curvatureSignificance[t] = v;
   };
 
+  const { quadTerm, linTerm, constTerm } = terms;
+  const sums = quadResidualSums(y, w, quadTerm, linTerm, constTerm);
+
   for (let t = 0; t < n; t++) {
-    const q = terms.quadTerm[t]!, l = terms.linTerm[t]!, c = terms.constTerm[t]!;
+    const q = quadTerm[t]!, l = linTerm[t]!, c = constTerm[t]!;
     if (t < w - 1 || !Number.isFinite(q + l + c)) {
       setAll(t, NaN); // not enough rows, or no fit (NaN in the window)
       continue;
     }
-    const first = t - w + 1;
-    let se2 = 0, sac = 0, sxe2 = 0, se4 = 0, prev = 0;
-    for (let i = 0; i < w; i++) {
-      const u = i * inv;
-      const e = y[first + i]! - ((q * u + l) * u + c);
-      const e2 = e * e;
-      se2 += e2;
-      sac += e * prev;
-      sxe2 += (i - m) * e2;
-      se4 += e2 * e2;
-      prev = e;
-    }
+    const se2 = sums.sum(0, t), sac = sums.sum(1, t), sxe2 = sums.sum(2, t), se4 = sums.sum(3, t);
     const a = q * inv2;
     const beta1 = (q + l) * inv;
     const ssLin = se2 + a * a * n2;
