@@ -43,7 +43,8 @@ test('bar cache: a block of its own can be transferred to a worker and the cache
     const cache = new BarCache(store, await loadMonthIndex(store));
     const want = await loadPartitionBars(store, PAIRS[0], '2024-06', 0, 0);
     const block = await cache.partition(PAIRS[0], '2024-06', 0, 0, true);
-    structuredClone(block.bars.ts.buffer, { transfer: [block.bars.ts.buffer] }); // what postMessage does to it
+    const buffer = block.bars.ts.buffer as ArrayBuffer;
+    structuredClone(buffer, { transfer: [buffer] }); // what postMessage does to it
     assert.equal(block.bars.ts.length, 0, 'the transferred block is detached');
     const again = await cache.partition(PAIRS[0], '2024-06', 0, 0);
     for (const col of BAR_COLUMNS) assert.deepEqual(again.bars[col], want.bars[col], col);
