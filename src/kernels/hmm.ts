@@ -5,9 +5,12 @@
 //
 // Underflow guard: emission densities are evaluated as exp(ln b_k − max_j ln b_j) per row, so a far
 // outlier (every density < 1e-308) cannot zero the forward vector; the row's max log-density is added back
-// to the log-likelihood. Each EM round evaluates the scaled emissions once (per distinct observation value
-// when values repeat, as quantised prices do), then the E-step stores α (n × 3); β is carried as three
-// scalars during the backward pass, which accumulates the ξ and γ sums and writes γ over α.
+// to the log-likelihood. The exponentials are exp.ts's (Math.exp's values, computed inline). Each EM round
+// evaluates the scaled emissions once (per distinct observation value when values repeat, as quantised
+// prices do), then the E-step stores α (n × 3); β is carried as three scalars during the backward pass,
+// which accumulates the ξ and γ sums and writes γ over α.
+
+import { exp } from './exp.ts';
 
 /** Number of hidden states (calm, normal, turbulent once ordered by variance). */
 export const HMM_STATES = 3;
@@ -188,9 +191,9 @@ function emissions(p: HmmParams, src: Float64Array, emis: Float64Array, logMax: 
     const lb0 = l0 - d0 * d0 * h0, lb1 = l1 - d1 * d1 * h1, lb2 = l2 - d2 * d2 * h2;
     const m = lb0 > lb1 ? (lb0 > lb2 ? lb0 : lb2) : lb1 > lb2 ? lb1 : lb2;
     const r = 3 * t;
-    emis[r] = lb0 === m ? 1 : Math.exp(lb0 - m);
-    emis[r + 1] = lb1 === m ? 1 : Math.exp(lb1 - m);
-    emis[r + 2] = lb2 === m ? 1 : Math.exp(lb2 - m);
+    emis[r] = lb0 === m ? 1 : exp(lb0 - m);
+    emis[r + 1] = lb1 === m ? 1 : exp(lb1 - m);
+    emis[r + 2] = lb2 === m ? 1 : exp(lb2 - m);
     logMax[t] = m;
   }
 }
@@ -330,7 +333,7 @@ export function forwardFilter(p: HmmParams, x: Float64Array, prior: Float64Array
       if (lb0 > m) m = lb0;
       if (lb1 > m) m = lb1;
       if (lb2 > m) m = lb2;
-      const v0 = p0 * Math.exp(lb0 - m), v1 = p1 * Math.exp(lb1 - m), v2 = p2 * Math.exp(lb2 - m);
+      const v0 = p0 * exp(lb0 - m), v1 = p1 * exp(lb1 - m), v2 = p2 * exp(lb2 - m);
       c = v0 + v1 + v2;
       if (c > 0) {
         ll += Math.log(c) + m;

@@ -1,9 +1,9 @@
-// The Baum–Welch fit of src/kernels/hmm.ts and the weekly-refit loop of src/kernels/regime-hmm.ts as they
-// were before they were restructured for speed: frozen here so that a test can require the new code to
-// reproduce them bit for bit on real data. Not a definition oracle (hmm.test.ts compares with numpy); a
-// record of the exact numerics the lake files were written with. The filter, the initialisation and the
-// ordering of the states (unchanged) are imported.
-import { forwardFilter, HMM_STATES, orderByVariance, quantileInit, type BaumWelchOptions, type HmmFit, type HmmParams } from '../../src/kernels/hmm.ts';
+// The Baum–Welch fit and the forward filter of src/kernels/hmm.ts and the weekly-refit loop of
+// src/kernels/regime-hmm.ts as they were before they were made faster: frozen here so that a test can
+// require the new code to reproduce them bit for bit on real data. Not a definition oracle (hmm.test.ts
+// compares with numpy); a record of the exact numerics the lake files were written with. The
+// initialisation and the ordering of the states (unchanged) are imported.
+import { HMM_STATES, orderByVariance, quantileInit, type BaumWelchOptions, type HmmFit, type HmmParams } from '../../src/kernels/hmm.ts';
 import { REGIME_HMM, type SegmentFit, type SegmentStatus } from '../../src/kernels/regime-hmm.ts';
 
 const K = HMM_STATES;
@@ -280,4 +280,52 @@ export function referenceRegimeHmm(obs: Float64Array, starts: readonly number[],
     fits.push({ ...base, status: 'ok', ...info, params });
   }
   return fits;
+}
+
+/**
+ * Scaled forward filter with frozen parameters over rows 0 … n−1 of x: α_0 ∝ prior ⊙ b(x_0), then
+ * α_t ∝ b(x_t) ⊙ (Aᵀ α_{t−1}), normalised every row. A non-finite observation is missing (prediction step
+ * only); so is a row where every state's weight underflows to 0. Writes P(s_t = j | x_0 … x_t) into
+ * probs[j][t − skip] for t ≥ skip (the first `skip` rows are burn-in). Returns the log-likelihood of the
+ * finite rows.
+ */
+function forwardFilter(p: HmmParams, x: Float64Array, prior: Float64Array, probs: readonly Float64Array[], skip = 0): number {
+  // Unrolled over the 3 states with the generic recursion's order of operations (bit-identical to it).
+  const [a00, a01, a02, a10, a11, a12, a20, a21, a22] = p.trans as unknown as number[];
+  const m0 = p.mean[0]!, m1 = p.mean[1]!, m2 = p.mean[2]!;
+  const l0 = -0.5 * (LOG_2PI + Math.log(p.variance[0]!));
+  const l1 = -0.5 * (LOG_2PI + Math.log(p.variance[1]!));
+  const l2 = -0.5 * (LOG_2PI + Math.log(p.variance[2]!));
+  const h0 = 0.5 / p.variance[0]!, h1 = 0.5 / p.variance[1]!, h2 = 0.5 / p.variance[2]!;
+  const [out0, out1, out2] = probs as [Float64Array, Float64Array, Float64Array];
+  let q0 = 0, q1 = 0, q2 = 0; // α_{t−1}
+  let ll = 0;
+  for (let t = 0; t < x.length; t++) {
+    // Prediction: the prior at t = 0, else Aᵀ α_{t−1}.
+    const p0 = t > 0 ? q0 * a00 + q1 * a10 + q2 * a20 : prior[0]!;
+    const p1 = t > 0 ? q0 * a01 + q1 * a11 + q2 * a21 : prior[1]!;
+    const p2 = t > 0 ? q0 * a02 + q1 * a12 + q2 * a22 : prior[2]!;
+    const o = x[t]!;
+    let c = 0;
+    if (o === o && Math.abs(o) !== Infinity) {
+      const d0 = o - m0, d1 = o - m1, d2 = o - m2;
+      const lb0 = l0 - d0 * d0 * h0, lb1 = l1 - d1 * d1 * h1, lb2 = l2 - d2 * d2 * h2;
+      let m = -Infinity;
+      if (lb0 > m) m = lb0;
+      if (lb1 > m) m = lb1;
+      if (lb2 > m) m = lb2;
+      const v0 = p0 * Math.exp(lb0 - m), v1 = p1 * Math.exp(lb1 - m), v2 = p2 * Math.exp(lb2 - m);
+      c = v0 + v1 + v2;
+      if (c > 0) {
+        ll += Math.log(c) + m;
+        q0 = v0 / c; q1 = v1 / c; q2 = v2 / c;
+      }
+    }
+    if (!(c > 0)) { q0 = p0; q1 = p1; q2 = p2; } // missing or underflowed row: the prediction
+    if (t >= skip) {
+      const r = t - skip;
+      out0[r] = q0; out1[r] = q1; out2[r] = q2;
+    }
+  }
+  return ll;
 }
