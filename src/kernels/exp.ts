@@ -1,7 +1,7 @@
-// e^x equal to Math.exp bit for bit, about a third cheaper where the HMM needs most of its exponentials.
-// Node's Math.exp (V8's base::ieee754::exp) is fdlibm's e_exp.c, called out of the optimised code as a C
-// function; for x in (−700, −½ ln 2] the same operations written here in JavaScript are inlined instead
-// (test/kernels/exp.test.ts compares both). Every other x (near 0, deep underflow, NaN) goes to Math.exp.
+// e^x equal to Math.exp bit for bit, cheaper where the HMM needs its exponentials (x ≤ 0). Node's Math.exp
+// (V8's base::ieee754::exp) is fdlibm's e_exp.c, called out of the optimised code as a C function; for x in
+// (−700, 0] the same operations written here in JavaScript are inlined instead (test/kernels/exp.test.ts
+// compares both). Every other x (positive, deep underflow, NaN) goes to Math.exp.
 //
 // fdlibm: x = k ln2 + r with |r| ≤ ½ ln 2, r = hi − lo (ln2 split in two parts, so k·ln2HI is exact);
 // e^r = 1 − ((lo − r·c / (2 − c)) − hi) with c = r − r²·P(r²) (a Remez polynomial of degree 5);
@@ -22,27 +22,23 @@ function fromHighWord(hi: number): number {
   v.setUint32(0, hi);
   return v.getFloat64(0);
 }
-/** fdlibm reduces with k when the high word of |x| exceeds 0x3FD62E42 (|x| > ½ ln 2) … */
+/** fdlibm returns 1 + x when the high word of |x| is below 0x3E300000 (|x| < 2⁻²⁸), … */
+const TINY = -fromHighWord(0x3e300000);
+/** and takes k = 0 up to 0x3FD62E42 (|x| ≤ ½ ln 2). */
 const REDUCE = -fromHighWord(0x3fd62e43);
-/** … with k = −1 directly while it is below 0x3FF0A2B2 (|x| < 1.5 ln 2). */
-const ONE_STEP = -fromHighWord(0x3ff0a2b2);
 const LOWEST = -700;
 /** 2^k for k = −1023 … 0 at index k + 1023. */
 const POW2 = Float64Array.from({ length: 1024 }, (_, i) => 2 ** (i - 1023));
 
 /** Math.exp(x), bit for bit. */
 export function exp(x: number): number {
-  if (!(x <= REDUCE && x > LOWEST)) return Math.exp(x);
-  let hi: number, lo: number, k: number;
-  if (x > ONE_STEP) {
-    hi = x + LN2_HI;
-    lo = -LN2_LO;
-    k = -1;
-  } else {
-    k = Math.trunc(INV_LN2 * x - 0.5); // C's (int) cast
-    hi = x - k * LN2_HI;
-    lo = k * LN2_LO;
-  }
+  if (!(x <= 0 && x > LOWEST)) return Math.exp(x);
+  if (x > TINY) return 1 + x;
+  // fdlibm's k = 0 and k = −1 branches are this formula's results there, bit for bit (for k = 0: hi = x,
+  // lo = 0, and 0 − q / (2 − c) = q / (c − 2)); only the bound of k = 0 must be fdlibm's.
+  const k = x <= REDUCE ? Math.trunc(INV_LN2 * x - 0.5) : 0; // C's (int) cast
+  const hi = x - k * LN2_HI;
+  const lo = k * LN2_LO;
   const r = hi - lo;
   const t = r * r;
   const c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
