@@ -54,12 +54,43 @@ export interface BaumWelchOptions {
 const K = HMM_STATES;
 const LOG_2PI = Math.log(2 * Math.PI);
 
-/** The p-quantile of sorted values, linear interpolation between order statistics (numpy's default). */
-export function quantileSorted(sorted: Float64Array, p: number): number {
-  const h = (sorted.length - 1) * p;
+/**
+ * The p-quantile of values, linear interpolation between order statistics (numpy's default): the same
+ * order statistics as in the sorted array, found by selection (O(n)) instead of a sort. Reorders values.
+ */
+export function quantile(values: Float64Array, p: number): number {
+  const h = (values.length - 1) * p;
   const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+  select(values, lo);
+  const at = values[lo]!;
+  let next = at; // order statistic lo + 1: the least of the values after lo (none is below values[lo])
+  if (lo + 1 < values.length) {
+    next = values[lo + 1]!;
+    for (let i = lo + 2; i < values.length; i++) if (values[i]! < next) next = values[i]!;
+  }
+  return at + (h - lo) * (next - at);
+}
+
+/** Hoare's selection: reorders a (no NaN) so that a[k] is the value of sorted order, none above it before k, none below after. */
+function select(a: Float64Array, k: number): void {
+  let lo = 0, hi = a.length - 1;
+  while (hi > lo) {
+    const x = a[lo]!, y = a[(lo + hi) >> 1]!, z = a[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y; // median of three
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const v = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = v;
+      }
+    }
+    if (k <= j) hi = j; // a[lo..j] ≤ pivot ≤ a[i..hi], and a[j+1..i−1] = pivot
+    else if (k >= i) lo = i;
+    else return;
+  }
 }
 
 /**
@@ -69,14 +100,13 @@ export function quantileSorted(sorted: Float64Array, p: number): number {
 export function quantileInit(x: Float64Array, quantiles: readonly [number, number, number], stay: number): HmmParams {
   const sq = new Float64Array(x.length);
   for (let t = 0; t < x.length; t++) sq[t] = x[t]! * x[t]!;
-  sq.sort();
   const trans = new Float64Array(K * K).fill((1 - stay) / (K - 1));
   for (let i = 0; i < K; i++) trans[i * K + i] = stay;
   return {
     start: new Float64Array(K).fill(1 / K),
     trans,
     mean: new Float64Array(K),
-    variance: Float64Array.from(quantiles, (q) => quantileSorted(sq, q)),
+    variance: Float64Array.from(quantiles, (q) => quantile(sq, q)),
   };
 }
 
@@ -158,24 +188,24 @@ class Levels {
   }
 }
 
-/** Levels of the (finite) x, or null when there are more than n/4 distinct values (no gain). */
+/**
+ * Levels of the (finite) x in order of first appearance, or null as soon as there are more than n/4
+ * distinct values (no gain). −0 joins 0 (Map keys): both give the same densities, (±0 − μ)² being equal.
+ */
 function levelsOf(x: Float64Array): Levels | null {
-  const sorted = x.slice().sort();
-  let u = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[u++] = sorted[i]!; // −0 joins 0
-  if (4 * u > x.length) return null;
-  const values = sorted.slice(0, u);
+  const index = new Map<number, number>();
   const codes = new Int32Array(x.length);
   for (let t = 0; t < x.length; t++) {
-    let lo = 0, hi = u - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (values[mid]! < x[t]!) lo = mid + 1;
-      else hi = mid;
+    const v = x[t]!;
+    let code = index.get(v);
+    if (code === undefined) {
+      code = index.size;
+      if (4 * (code + 1) > x.length) return null;
+      index.set(v, code);
     }
-    codes[t] = lo;
+    codes[t] = code;
   }
-  return new Levels(values, codes);
+  return new Levels(Float64Array.from(index.keys()), codes);
 }
 
 /** b_j(o) / max_k b_k(o) into emis (3 per value) and max_k ln b_k(o) into logMax, for each value o of src. */
