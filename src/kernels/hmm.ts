@@ -11,6 +11,7 @@
 // which accumulates the ξ and γ sums and writes γ over α.
 
 import { exp } from './exp.ts';
+import { quantile } from './quantile.ts';
 
 /** Number of hidden states (calm, normal, turbulent once ordered by variance). */
 export const HMM_STATES = 3;
@@ -53,45 +54,6 @@ export interface BaumWelchOptions {
 
 const K = HMM_STATES;
 const LOG_2PI = Math.log(2 * Math.PI);
-
-/**
- * The p-quantile of values, linear interpolation between order statistics (numpy's default): the same
- * order statistics as in the sorted array, found by selection (O(n)) instead of a sort. Reorders values.
- */
-export function quantile(values: Float64Array, p: number): number {
-  const h = (values.length - 1) * p;
-  const lo = Math.floor(h);
-  select(values, lo);
-  const at = values[lo]!;
-  let next = at; // order statistic lo + 1: the least of the values after lo (none is below values[lo])
-  if (lo + 1 < values.length) {
-    next = values[lo + 1]!;
-    for (let i = lo + 2; i < values.length; i++) if (values[i]! < next) next = values[i]!;
-  }
-  return at + (h - lo) * (next - at);
-}
-
-/** Hoare's selection: reorders a (no NaN) so that a[k] is the value of sorted order, none above it before k, none below after. */
-function select(a: Float64Array, k: number): void {
-  let lo = 0, hi = a.length - 1;
-  while (hi > lo) {
-    const x = a[lo]!, y = a[(lo + hi) >> 1]!, z = a[hi]!;
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y; // median of three
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) {
-        const v = a[i]!;
-        a[i++] = a[j]!;
-        a[j--] = v;
-      }
-    }
-    if (k <= j) hi = j; // a[lo..j] ≤ pivot ≤ a[i..hi], and a[j+1..i−1] = pivot
-    else if (k >= i) lo = i;
-    else return;
-  }
-}
 
 /**
  * Deterministic start: means 0, variances at the three given quantiles of x², self-transition `stay`
