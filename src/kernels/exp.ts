@@ -36,7 +36,8 @@ export function exp(x: number): number {
   if (x > TINY) return 1 + x;
   // fdlibm's k = 0 and k = −1 branches are this formula's results there, bit for bit (for k = 0: hi = x,
   // lo = 0, and 0 − q / (2 − c) = q / (c − 2)); only the bound of k = 0 must be fdlibm's.
-  const k = x <= REDUCE ? Math.trunc(INV_LN2 * x - 0.5) : 0; // C's (int) cast
+  const reduced = Math.trunc(INV_LN2 * x - 0.5); // C's (int) cast
+  const k = x > REDUCE ? 0 : reduced; // computed before the test: measured faster than under it
   const hi = x - k * LN2_HI;
   const lo = k * LN2_LO;
   const r = hi - lo;
