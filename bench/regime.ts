@@ -1,4 +1,4 @@
-// Timing of the erm and regime stages on one pair-month on one core, and of one weekly HMM fit:
+// Timing of the erm and regime stages on one pair-month on one core, and of one weekly HMM fit (Δidx, ΔB):
 // `node --import tsx bench/regime.ts`. Synthetic EURUSD, July 2024 (seed 3), and real EURUSD, February 2017
 // (HistData, when ../shared/data/real-fx is present; its fits mostly run the full 100 EM updates), each
 // stage with its largest declared warm-up before it and frame.first at the month's first row (as a
@@ -63,11 +63,11 @@ function month(label: string, bars: Bars, start: number, end: number): PairFrame
   return regimeFrame;
 }
 
-/** One weekly fit: the standardised Δidx of the last 10,080 rows of a frame. */
-function fit(label: string, idx: Float64Array): void {
+/** One weekly fit: the standardised increments of the last 10,080 rows of a frame's series. */
+function fit(label: string, y: Float64Array): void {
   const x = new Float64Array(REGIME_HMM.fitRows);
-  const from = idx.length - x.length;
-  for (let i = 0; i < x.length; i++) x[i] = idx[from + i]! - idx[from + i - 1]!;
+  const from = y.length - x.length;
+  for (let i = 0; i < x.length; i++) x[i] = y[from + i]! - y[from + i - 1]!;
   let m = 0;
   for (const v of x) m += v / x.length;
   let ss = 0;
@@ -88,7 +88,9 @@ fit('synthetic', month('synthetic EURUSD July 2024', synth, rowAt(synth.ts, Date
 const REAL = new URL('../../shared/data/real-fx/parrondo__deeptrading/HISTDATA_COM_ASCII_EURUSD_M1_2017.zip', import.meta.url);
 if (existsSync(REAL)) {
   const real = readHistData(readFileSync(REAL), 'HISTDATA_COM_ASCII_EURUSD_M1_2017.zip').bars;
-  fit('real', month('real EURUSD February 2017 (HistData)', real, rowAt(real.ts, Date.UTC(2017, 1, 1)), rowAt(real.ts, Date.UTC(2017, 2, 1))).close);
+  const frame = month('real EURUSD February 2017 (HistData)', real, rowAt(real.ts, Date.UTC(2017, 1, 1)), rowAt(real.ts, Date.UTC(2017, 2, 1)));
+  fit('real, Δidx', frame.close);
+  fit('real, ΔB (no levels: emissions per row)', frame.bqx);
 } else {
   console.log('(real EURUSD 2017 absent: ../shared/data/real-fx)');
 }

@@ -5,9 +5,13 @@
 //
 // Underflow guard: emission densities are evaluated as exp(ln b_k − max_j ln b_j) per row, so a far
 // outlier (every density < 1e-308) cannot zero the forward vector; the row's max log-density is added back
-// to the log-likelihood. Each EM round evaluates the scaled emissions once (per distinct observation value
-// when values repeat, as quantised prices do), then the E-step stores α (n × 3); β is carried as three
-// scalars during the backward pass, which accumulates the ξ and γ sums and writes γ over α.
+// to the log-likelihood. The exponentials are exp.ts's (Math.exp's values, computed inline). Each EM round
+// evaluates the scaled emissions once (per distinct observation value when values repeat, as quantised
+// prices do), then the E-step stores α (n × 3); β is carried as three scalars during the backward pass,
+// which accumulates the ξ and γ sums and writes γ over α.
+
+import { exp } from './exp.ts';
+import { quantile } from './quantile.ts';
 
 /** Number of hidden states (calm, normal, turbulent once ordered by variance). */
 export const HMM_STATES = 3;
@@ -51,14 +55,6 @@ export interface BaumWelchOptions {
 const K = HMM_STATES;
 const LOG_2PI = Math.log(2 * Math.PI);
 
-/** The p-quantile of sorted values, linear interpolation between order statistics (numpy's default). */
-export function quantileSorted(sorted: Float64Array, p: number): number {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
-
 /**
  * Deterministic start: means 0, variances at the three given quantiles of x², self-transition `stay`
  * with the rest split evenly, uniform start distribution.
@@ -66,14 +62,13 @@ export function quantileSorted(sorted: Float64Array, p: number): number {
 export function quantileInit(x: Float64Array, quantiles: readonly [number, number, number], stay: number): HmmParams {
   const sq = new Float64Array(x.length);
   for (let t = 0; t < x.length; t++) sq[t] = x[t]! * x[t]!;
-  sq.sort();
   const trans = new Float64Array(K * K).fill((1 - stay) / (K - 1));
   for (let i = 0; i < K; i++) trans[i * K + i] = stay;
   return {
     start: new Float64Array(K).fill(1 / K),
     trans,
     mean: new Float64Array(K),
-    variance: Float64Array.from(quantiles, (q) => quantileSorted(sq, q)),
+    variance: Float64Array.from(quantiles, (q) => quantile(sq, q)),
   };
 }
 
@@ -155,24 +150,24 @@ class Levels {
   }
 }
 
-/** Levels of the (finite) x, or null when there are more than n/4 distinct values (no gain). */
+/**
+ * Levels of the (finite) x in order of first appearance, or null as soon as there are more than n/4
+ * distinct values (no gain). −0 joins 0 (Map keys): both give the same densities, (±0 − μ)² being equal.
+ */
 function levelsOf(x: Float64Array): Levels | null {
-  const sorted = x.slice().sort();
-  let u = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[u++] = sorted[i]!; // −0 joins 0
-  if (4 * u > x.length) return null;
-  const values = sorted.slice(0, u);
+  const index = new Map<number, number>();
   const codes = new Int32Array(x.length);
   for (let t = 0; t < x.length; t++) {
-    let lo = 0, hi = u - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (values[mid]! < x[t]!) lo = mid + 1;
-      else hi = mid;
+    const v = x[t]!;
+    let code = index.get(v);
+    if (code === undefined) {
+      code = index.size;
+      if (4 * (code + 1) > x.length) return null;
+      index.set(v, code);
     }
-    codes[t] = lo;
+    codes[t] = code;
   }
-  return new Levels(values, codes);
+  return new Levels(Float64Array.from(index.keys()), codes);
 }
 
 /** b_j(o) / max_k b_k(o) into emis (3 per value) and max_k ln b_k(o) into logMax, for each value o of src. */
@@ -188,9 +183,9 @@ function emissions(p: HmmParams, src: Float64Array, emis: Float64Array, logMax: 
     const lb0 = l0 - d0 * d0 * h0, lb1 = l1 - d1 * d1 * h1, lb2 = l2 - d2 * d2 * h2;
     const m = lb0 > lb1 ? (lb0 > lb2 ? lb0 : lb2) : lb1 > lb2 ? lb1 : lb2;
     const r = 3 * t;
-    emis[r] = lb0 === m ? 1 : Math.exp(lb0 - m);
-    emis[r + 1] = lb1 === m ? 1 : Math.exp(lb1 - m);
-    emis[r + 2] = lb2 === m ? 1 : Math.exp(lb2 - m);
+    emis[r] = lb0 === m ? 1 : exp(lb0 - m);
+    emis[r + 1] = lb1 === m ? 1 : exp(lb1 - m);
+    emis[r + 2] = lb2 === m ? 1 : exp(lb2 - m);
     logMax[t] = m;
   }
 }
@@ -330,7 +325,7 @@ export function forwardFilter(p: HmmParams, x: Float64Array, prior: Float64Array
       if (lb0 > m) m = lb0;
       if (lb1 > m) m = lb1;
       if (lb2 > m) m = lb2;
-      const v0 = p0 * Math.exp(lb0 - m), v1 = p1 * Math.exp(lb1 - m), v2 = p2 * Math.exp(lb2 - m);
+      const v0 = p0 * exp(lb0 - m), v1 = p1 * exp(lb1 - m), v2 = p2 * exp(lb2 - m);
       c = v0 + v1 + v2;
       if (c > 0) {
         ll += Math.log(c) + m;

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { baumWelch, forwardFilter, orderByVariance, quantileInit, quantileSorted, type HmmParams } from '../../src/kernels/hmm.ts';
+import { baumWelch, forwardFilter, orderByVariance, quantileInit, type HmmParams } from '../../src/kernels/hmm.ts';
 import { REGIME_HMM, regimeHmm, stateColumns } from '../../src/kernels/regime-hmm.ts';
 import { Rng, seedKey } from '../../src/io/synthetic/prng.ts';
 
@@ -37,15 +37,6 @@ function fitSim() {
   const fit = baumWelch(x, quantileInit(x, REGIME_HMM.varianceQuantiles, REGIME_HMM.stay), OPTS);
   return { x, fit, params: orderByVariance(fit.params) };
 }
-
-test('quantileSorted interpolates linearly between order statistics (numpy default)', () => {
-  const s = Float64Array.of(1, 2, 4, 8, 16);
-  assert.equal(quantileSorted(s, 0), 1);
-  assert.equal(quantileSorted(s, 1), 16);
-  assert.equal(quantileSorted(s, 0.5), 4);
-  assert.equal(quantileSorted(s, 0.2), 1.8); // h = 0.8 between 1 and 2
-  assert.equal(quantileSorted(s, 0.9), 8 + 0.6 * 8);
-});
 
 test('Baum–Welch recovers the parameters of simulated data (known truth, 10,080 rows)', () => {
   const { fit, params } = fitSim();
