@@ -9,12 +9,11 @@
 import { existsSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { sha256 } from '../core/hash.ts';
 import { EVERY_PAIR, formatPartition } from '../core/partition.ts';
 import { isoMinute } from '../core/time.ts';
 import { registry } from '../features/registry.ts';
-import { hashFile, LocalObjectStore, openObjectStore, type ObjectStore, type S3Options } from '../io/objectstore/index.ts';
+import { LocalObjectStore, openObjectStore, type ObjectStore, type S3Options } from '../io/objectstore/index.ts';
 import type { Store } from '../store/types.ts';
 import { validationGate } from '../validate/index.ts';
 import { LAKE_ENCODING, partitionPath } from '../pipeline/lake.ts';
@@ -24,7 +23,8 @@ import { lakeDigest, lakeFile, pairMonthSpan, type LakeFile, type Span } from '.
 import { EXPORT_FOLDERS, planFiles, type FileSpec, type Layout, type PairMonth } from './layout.ts';
 import { readManifest, type ExportedFile, type ExportedObject, type Manifest } from './manifest.ts';
 import { DEFAULT_RETRY, holds, putWithRetries, type RetryPolicy } from './transfer.ts';
-import { writeFile, type Compression } from './write.ts';
+import { writeFile, type Compression, type WriteOpts } from './write.ts';
+import { WriterPool } from './writers.ts';
 
 export interface ExportProgress {
   readonly done: number;
@@ -161,7 +161,7 @@ export async function exportDataSet(store: Store, opts: ExportOptions): Promise<
     await objects.cleanup();
     const previous = await readManifest(objects);
     const before = new Map((previous?.files ?? []).map((f) => [f.path, f]));
-    const files = await runFiles(specs, opts.maxWorkers ?? Math.max(2, availableParallelism()), async (spec, con) => {
+    const files = await runFiles(specs, opts.maxWorkers ?? Math.max(2, availableParallelism()), async (spec, write) => {
       const span = spanOfFile(await Promise.all(spec.sources.map(spanOf)));
       if (spec.unit !== undefined) return carry(spec, span);
       const source = sha256(JSON.stringify({ format: FORMAT, key: spec.key, columns: spec.columns.map((c) => c.name), compression, float32,
@@ -175,8 +175,7 @@ export async function exportDataSet(store: Store, opts: ExportOptions): Promise<
       // A local destination stages the file beside its object (put renames it into place); S3 stages it in the data directory.
       const local = objects instanceof LocalObjectStore ? objects.stagingPath(spec.key) : join(staging, spec.key);
       try {
-        await writeFile(con, spec, local, { float32, compression });
-        const digest = await hashFile(local);
+        const digest = await write(spec, local, { float32, compression });
         await send(spec.key, local, digest);
         return fileEntry(spec, units.map((u) => u.name), span, digest, source);
       } finally {
@@ -236,27 +235,29 @@ function fileEntry(spec: FileSpec, unitNames: readonly string[], span: Span, dig
   };
 }
 
+/** Writes one file and returns its size and sha256. */
+type Write = (spec: FileSpec, path: string, opts: WriteOpts) => Promise<{ size: number; sha256: string }>;
+
 /**
- * Runs `job` over the specs on `workers` concurrent workers, each with its own connection to a private
- * in-memory DuckDB. One DuckDB thread: each query runs on its caller's thread, so the workers are the
- * parallelism; DuckDB's default (a thread per core for each query) cost 30 % more CPU for the same files.
- * preserve_insertion_order off: the COPY need not keep row groups in order (2–25 % less CPU in three runs of
- * bench/export-copy.ts on a machine at load 15–24, files byte-identical); with one thread the rows still
- * leave in scan order (tests check it).
+ * Runs `job` over the specs on `workers` concurrent jobs (each writes its file, then uploads it). The files
+ * are written by a pool of processes, one per core at most (parquet-wasm's writer is synchronous work),
+ * started when the first file needs writing (the units layout writes none); with one job, in this process.
  */
-async function runFiles<T>(specs: readonly FileSpec[], workers: number, job: (spec: FileSpec, con: Awaited<ReturnType<DuckDBInstance['connect']>>) => Promise<T>): Promise<T[]> {
+async function runFiles<T>(specs: readonly FileSpec[], workers: number, job: (spec: FileSpec, write: Write) => Promise<T>): Promise<T[]> {
   const out: T[] = new Array(specs.length);
-  const db = await DuckDBInstance.create(':memory:', { threads: '1', preserve_insertion_order: 'false', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+  const jobs = Math.min(workers, Math.max(1, specs.length));
+  const processes = Math.min(jobs, availableParallelism());
+  let pool: WriterPool | null = null;
+  const write: Write = (spec, path, opts) => (processes <= 1 ? writeFile(spec, path, opts) : (pool ??= new WriterPool(processes)).write({ spec, path, opts }));
   let next = 0;
   const worker = async () => {
-    const con = await db.connect();
-    try {
-      for (let k = next++; k < specs.length; k = next++) out[k] = await job(specs[k]!, con);
-    } finally {
-      con.closeSync();
-    }
+    for (let k = next++; k < specs.length; k = next++) out[k] = await job(specs[k]!, write);
   };
-  await Promise.all(Array.from({ length: Math.min(workers, Math.max(1, specs.length)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: jobs }, worker));
+  } finally {
+    await (pool as WriterPool | null)?.close();
+  }
   return out;
 }
 
