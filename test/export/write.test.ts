@@ -1,12 +1,11 @@
 // The export's writer (parquet-wasm) against two oracles: the lake files it reads (every value, bit for bit,
 // read back by parquet-wasm) and the DuckDB COPY it replaced (reference.ts: the same schema as DuckDB reads
-// it, the same rows in the same order, every value's bits). On the real 2017 data (January: the year's first
-// bars, weekend gaps; skipped when ../shared is absent) and on the synthetic data set of the export tests.
+// it, the same rows in the same order, every value's bits), on the synthetic data set of the export tests.
+// Real data goes through the same writer in test/pipeline's real-run test (3 pairs × 2 months of 2017,
+// exported and read back) and in bench/export-write.ts (with the DuckDB COPY comparison).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { planFiles, type FileSpec, type PairMonth } from '../../src/export/layout.ts';
 import { writeFile, type WriteOpts } from '../../src/export/write.ts';
@@ -15,13 +14,10 @@ import { readParquetFile } from '../../src/io/parquet.ts';
 import { registry } from '../../src/features/registry.ts';
 import { partitionPath } from '../../src/pipeline/lake.ts';
 import { buildUnits } from '../../src/pipeline/units.ts';
-import { bqx } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { computeUnvalidated, memoryDuckDb } from './fixture.ts';
 import { describe, duckDbCopy, rowsDiffering } from './reference.ts';
 
-const DATA = fileURLToPath(new URL('../../../shared/data/real-fx/parrondo__deeptrading/', import.meta.url));
-const realSkip = existsSync(DATA) ? false : 'needs ../shared/data/real-fx (absent)';
 const units = buildUnits(registry());
 
 let con: DuckDBConnection;
@@ -68,16 +64,6 @@ async function checkAgainstOracles(dir: string, pairs: readonly string[], month:
     }
   }
 }
-
-test('real 2017 data (January of EURUSD, GBPUSD, EURGBP): the written files are the lake\'s values and the DuckDB COPY\'s files', { skip: realSkip }, async () => {
-  const dir = tempDir('bqx-export-write-real-');
-  const pairs = ['EURUSD', 'EURGBP', 'GBPUSD'];
-  const ing = bqx(['ingest', '--data-dir', dir, ...pairs.map((p) => join(DATA, `HISTDATA_COM_ASCII_${p}_M1_2017.zip`))]);
-  assert.equal(ing.status, 0, ing.stderr);
-  const run = bqx(['run', '--data-dir', dir, '--months', '2017-01', '--skip-validation', '--quiet']);
-  assert.equal(run.status, 0, run.stderr);
-  await checkAgainstOracles(dir, pairs, '2017-01');
-});
 
 test('synthetic data: the written files are the lake\'s values and the DuckDB COPY\'s files', async () => {
   const dir = tempDir('bqx-export-write-synthetic-');
