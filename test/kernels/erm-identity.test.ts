@@ -11,8 +11,8 @@ import { reg, REG_WINDOWS } from '../../src/features/families/reg.ts';
 import { buildPairFrame } from '../../src/features/frame.ts';
 import { PRICE_DOMAINS } from '../../src/features/define.ts';
 import { DOMAIN_SERIES } from '../../src/features/families/bqx.ts';
-import { regressionDiagnostics, type DiagnosticColumns, type QuadTerms } from '../../src/kernels/regression-diagnostics.ts';
-import { rollingQuadFit } from '../../src/kernels/regression.ts';
+import { regressionDiagnostics, type DiagnosticColumns } from '../../src/kernels/regression-diagnostics.ts';
+import { regTerms } from '../helpers/reg-terms.ts';
 import { histdata, realSkip } from '../helpers/histdata-slice.ts';
 import { rng } from '../helpers/rng.ts';
 import { referenceDiagnostics } from './regression-diagnostics-reference.ts';
@@ -63,14 +63,6 @@ test('real 2017 (EURUSD, USDJPY, GBPJPY; 2–20 January from the year’s first 
   assert.ok(finite > 0.9 * total, `finite values compared: ${finite} of ${total}`);
 });
 
-/** reg's terms a(W−1)², b(W−1), c of the shared rolling fit. */
-function regTerms(y: Float64Array, w: number): QuadTerms {
-  const n = y.length;
-  const a = new Float64Array(n), b = new Float64Array(n), c = new Float64Array(n);
-  rollingQuadFit(y, w, { a, b, c, fitted: new Float64Array(n), ssRes: new Float64Array(n), ssTot: new Float64Array(n) });
-  for (let t = 0; t < n; t++) { a[t]! *= (w - 1) * (w - 1); b[t]! *= w - 1; }
-  return { quadTerm: a, linTerm: b, constTerm: c };
-}
 
 /** A random walk at `level` with relative steps `step`, NaN runs, flat runs and exact-quadratic stretches. */
 function series(seed: number, n: number, level: number, step: number): Float64Array {

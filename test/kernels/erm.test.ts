@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { regressionDiagnostics, T975, type DiagnosticColumns, type QuadTerms } from '../../src/kernels/regression-diagnostics.ts';
-import { rollingQuadFit } from '../../src/kernels/regression.ts';
+import { regTerms } from '../helpers/reg-terms.ts';
 
 const WINDOWS = [60, 90, 150, 240, 390, 630] as const;
 const METRICS = ['rmseImprovement', 'extrapolationConfidence', 'residualAutocorrelation', 'heteroskedasticity', 'curvatureSignificance'] as const;
@@ -17,14 +17,6 @@ const fx = JSON.parse(readFileSync(new URL('../../fixtures/erm/erm.json', import
 
 const columns = (n: number): DiagnosticColumns => Object.fromEntries(METRICS.map((m) => [m, new Float64Array(n)])) as unknown as DiagnosticColumns;
 
-/** reg's terms a(W−1)², b(W−1), c from the shared rolling fit (as the reg family writes them). */
-function regTerms(y: Float64Array, w: number): QuadTerms {
-  const n = y.length;
-  const a = new Float64Array(n), b = new Float64Array(n), c = new Float64Array(n);
-  rollingQuadFit(y, w, { a, b, c, fitted: new Float64Array(n), ssRes: new Float64Array(n), ssTot: new Float64Array(n) });
-  for (let t = 0; t < n; t++) { a[t]! *= (w - 1) * (w - 1); b[t]! *= w - 1; }
-  return { quadTerm: a, linTerm: b, constTerm: c };
-}
 
 /** The fixture's own coefficients at its rows, NaN elsewhere (isolates the diagnostics from the fit). */
 function fixtureTerms(n: number, cases: Case[]): QuadTerms {
