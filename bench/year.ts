@@ -108,7 +108,7 @@ function stagesOf(units: readonly UnitSummary[]) {
   const perPm = (ms: number) => +(ms / 1000 / pairMonths).toFixed(3);
   const stages = units.map((u) => ({
     unit: u.unit, partitions: u.done, computeCoreS: perPm(u.computeMs), writeCoreS: perPm(u.writeMs),
-    lakeMBPerPairMonth: +(u.bytes / 1e6 / pairMonths).toFixed(2),
+    lakeMBPerPairMonth: +(u.bytes / 1e6 / pairMonths).toFixed(2), reused: u.reused,
   }));
   const computeMs = units.reduce((n, u) => n + u.computeMs, 0), writeMs = units.reduce((n, u) => n + u.writeMs, 0);
   return { pairMonths, perPm, stages, computeMs, writeMs, allStagesCoreS: perPm(computeMs + writeMs) };
@@ -117,7 +117,9 @@ function stagesOf(units: readonly UnitSummary[]) {
 function printStages(units: readonly UnitSummary[]): void {
   const s = stagesOf(units);
   console.log(`per pair-month: ${s.allStagesCoreS} core-s all stages (worker threads' CPU time) (compute ${s.perPm(s.computeMs)} + write ${s.perPm(s.writeMs)}); seed plan ${SEED_WORKER_SECONDS} → ${(SEED_WORKER_SECONDS / s.allStagesCoreS).toFixed(1)}×`);
-  for (const u of s.stages) console.log(`  ${u.unit.padEnd(12)} compute ${u.computeCoreS.toFixed(3)}  write ${u.writeCoreS.toFixed(3)}  lake ${u.lakeMBPerPairMonth} MB`);
+  for (const u of s.stages) {
+    console.log(`  ${u.unit.padEnd(12)} compute ${u.computeCoreS.toFixed(3)}  write ${u.writeCoreS.toFixed(3)}  lake ${u.lakeMBPerPairMonth} MB${u.reused ? `  (${u.reused} results reused from the previous month)` : ''}`);
+  }
 }
 
 const { pairMonths, perPm, stages, computeMs, writeMs, allStagesCoreS } = stagesOf(run.units);

@@ -56,7 +56,7 @@ export async function runDistributed(store: Store, queue: PartitionQueue, lake: 
   for (const t of tasks) if (!(t.upToDate && (await outputsStored(t)))) todo.push(t);
   const summaries = new Map<string, UnitSummary>(units.map((u) => [u.name, {
     unit: u.name, total: tasks.filter((t) => t.unit === u).length, skipped: 0, done: 0, failed: 0, pending: 0, rows: 0, bytes: 0,
-    computeMs: 0, writeMs: 0, wallMs: 0, pairMonths: 0, startedAt: t0,
+    computeMs: 0, writeMs: 0, wallMs: 0, pairMonths: 0, startedAt: t0, reused: 0,
   }]));
   for (const s of summaries.values()) s.skipped = s.total - todo.filter((t) => t.unit.name === s.unit).length;
   emit({ type: 'plan', runId, units: [...summaries.values()].map((s) => ({ unit: s.unit, total: s.total, todo: s.total - s.skipped })) });

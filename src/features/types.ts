@@ -69,10 +69,20 @@ export interface PairFrame {
 /** Returns the (zero-filled, length n) output column of a feature the family declared. */
 export type OutputColumn = (name: string) => Float64Array;
 
-/** Side channel of a computation: provenance recorded in the partition's manifest, and warnings. */
+/**
+ * Results of pure computations made for earlier partitions, by content key (the pipeline carries them from a
+ * pair's task to its next month's): a family may take a value whose key matches instead of computing it again.
+ */
+export interface Memo {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+}
+
+/** Side channel of a computation: provenance recorded in the partition's manifest, warnings, and an optional memo. */
 export interface ComputeContext {
   note(key: string, value: unknown): void;
   warn(message: string): void;
+  readonly memo?: Memo;
 }
 
 /**

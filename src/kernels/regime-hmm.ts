@@ -2,7 +2,8 @@
 // fit a 3-state Gaussian HMM on the rows before the segment start, then run the scaled forward filter with
 // the frozen parameters. Segments are given as row indices (the caller anchors them on the calendar).
 // Causal by construction: a segment's fit reads rows < its start; its filter at row t reads rows ≤ t.
-import { baumWelch, forwardFilter, HMM_STATES, HmmWorkspace, orderByVariance, quantileInit, type HmmParams } from './hmm.ts';
+import { sha256 } from '../core/hash.ts';
+import { baumWelch, forwardFilter, HMM_STATES, HmmWorkspace, orderByVariance, quantileInit, type HmmFit, type HmmParams } from './hmm.ts';
 
 export const REGIME_HMM = {
   /** Rows before the segment start the model is fitted on. */
@@ -52,13 +53,29 @@ export interface SegmentFit {
 }
 
 /**
+ * Fits made earlier for identical fit windows. A fit is a pure function of the window's finite observations,
+ * so a window with the same bytes gets the same fit, bit for bit: a week that straddles two months is fitted
+ * in both months' partitions (≈ 13 of the 67 fits of a pair's year), and the pipeline hands the second the first's fit.
+ */
+export interface FitMemo {
+  get(key: string): HmmFit | undefined;
+  set(key: string, fit: HmmFit): void;
+}
+
+/** The memo key of a fit window: the sha256 of its observations' float64 bytes (their order and count included). */
+export function fitKey(window: Float64Array): string {
+  return `hmm:${sha256(new Uint8Array(window.buffer, window.byteOffset, window.byteLength))}`;
+}
+
+/**
  * Fits and filters every segment [starts[i], starts[i+1]) (the last one ends at the series end). Writes
  * the filtered probabilities of the ordered states into probs[0..2] for the segment rows (NaN where the
  * segment has no usable fit, and before the first segment). `starts` must be increasing. Segments that end
  * at or before row `needFrom` are not fitted (status 'skipped', NaN): each segment's fit and filter read
  * only the observations, never another segment's model, so the rows from `needFrom` on are unchanged.
+ * `memo`: fits of earlier identical windows to take instead of fitting again, and where new fits go.
  */
-export function regimeHmm(obs: Float64Array, starts: readonly number[], probs: readonly Float64Array[], needFrom = 0): SegmentFit[] {
+export function regimeHmm(obs: Float64Array, starts: readonly number[], probs: readonly Float64Array[], needFrom = 0, memo?: FitMemo): SegmentFit[] {
   const n = obs.length;
   if (probs.length !== HMM_STATES || probs.some((p) => p.length !== n)) throw new RangeError('regimeHmm: need 3 probability columns of the series length');
   for (const p of probs) p.fill(NaN, 0, Math.min(n, starts[0] ?? n));
@@ -88,6 +105,7 @@ export function regimeHmm(obs: Float64Array, starts: readonly number[], probs: r
     }
     // Standardise by the window's mean and sample standard deviation (two passes).
     const x = window.subarray(0, m);
+    const key = memo && fitKey(x);
     let sum = 0;
     for (let i = 0; i < m; i++) sum += x[i]!;
     const center = sum / m;
@@ -98,8 +116,12 @@ export function regimeHmm(obs: Float64Array, starts: readonly number[], probs: r
       fail('degenerate', 'the observations of the fit window are constant', { center, scale });
       continue;
     }
-    for (let i = 0; i < m; i++) x[i] = (x[i]! - center) / scale;
-    const fit = baumWelch(x, quantileInit(x, cfg.varianceQuantiles, cfg.stay), { maxIter: cfg.maxIter, tol: cfg.tol, varianceFloor: cfg.varianceFloor }, ws);
+    let fit = key === undefined ? undefined : memo!.get(key);
+    if (fit === undefined) {
+      for (let i = 0; i < m; i++) x[i] = (x[i]! - center) / scale;
+      fit = baumWelch(x, quantileInit(x, cfg.varianceQuantiles, cfg.stay), { maxIter: cfg.maxIter, tol: cfg.tol, varianceFloor: cfg.varianceFloor }, ws);
+      if (key !== undefined) memo!.set(key, fit);
+    }
     const info = { center, scale, iterations: fit.iterations, logLik: fit.logLik, converged: fit.converged };
     if (fit.degenerate !== null) {
       fail('degenerate', fit.degenerate, info);

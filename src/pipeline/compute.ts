@@ -1,7 +1,7 @@
 // Computing one task's families on its frames: pure and synchronous, used by the worker threads and
 // directly by tests (so the invariance tests exercise exactly what the pipeline runs).
 import type { Bars } from '../core/types.ts';
-import type { ComputeContext, PairFrame } from '../features/types.ts';
+import type { ComputeContext, Memo, PairFrame } from '../features/types.ts';
 import { buildPairFrame } from '../features/frame.ts';
 import type { Unit } from './units.ts';
 
@@ -27,8 +27,30 @@ export interface ComputeResult {
   readonly warnings: string[];
 }
 
-function context(notes: Record<string, unknown>, warnings: string[], prefix: string): ComputeContext {
-  return { note: (k, v) => { notes[prefix + k] = v; }, warn: (m) => warnings.push(prefix + m) };
+function context(notes: Record<string, unknown>, warnings: string[], prefix: string, memo?: Memo): ComputeContext {
+  return { note: (k, v) => { notes[prefix + k] = v; }, warn: (m) => warnings.push(prefix + m), ...(memo ? { memo } : {}) };
+}
+
+/**
+ * A task's memo: what the previous task of the same unit and pair left (`given`), and what this task takes
+ * from it or adds — `kept`, handed on to the next task (so the memo holds one task's worth, not a run's).
+ */
+export class TaskMemo implements Memo {
+  readonly kept: Record<string, unknown> = {};
+  /** Values taken from `given`. */
+  hits = 0;
+
+  constructor(private readonly given: Readonly<Record<string, unknown>> = {}) {}
+
+  get(key: string): unknown {
+    if (!Object.hasOwn(this.given, key)) return this.kept[key];
+    this.hits++;
+    return this.kept[key] = this.given[key];
+  }
+
+  set(key: string, value: unknown): void {
+    this.kept[key] = value;
+  }
 }
 
 /** Column index of each declared name, per unit (built once). */
@@ -111,13 +133,13 @@ function frameOf(input: PairInput): PairFrame {
   return { ...buildPairFrame(input.pair, input.bars, input.baseline, input.upstream), first: input.first };
 }
 
-/** `buffers`: where the outputs go (default fresh memory; a worker passes its OutputBuffers). */
-export function computePairUnit(unit: Unit, input: PairInput, buffers: Pick<OutputBuffers, 'take'> = fresh): ComputeResult {
+/** `buffers`: where the outputs go (default fresh memory; a worker passes its OutputBuffers); `memo`: see Memo. */
+export function computePairUnit(unit: Unit, input: PairInput, buffers: Pick<OutputBuffers, 'take'> = fresh, memo?: Memo): ComputeResult {
   const frame = frameOf(input);
   const notes: Record<string, unknown> = {};
   const warnings: string[] = [];
   const { out, given } = outputColumns(unit, frame.n, buffers.take([unit.columns.length * frame.n])[0]!);
-  for (const fam of unit.families) fam.compute!(frame, out, context(notes, warnings, fam.name + ': '));
+  for (const fam of unit.families) fam.compute!(frame, out, context(notes, warnings, fam.name + ': ', memo));
   const outputs = new Map([[input.pair, sliceOutputs(unit, input.pair, given, frame.ts, input)]]);
   return { outputs, notes, warnings };
 }

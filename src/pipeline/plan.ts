@@ -98,9 +98,13 @@ export function plan(units: readonly Unit[], index: MonthIndex, manifests: reado
   };
   for (const u of units) {
     if (u.kind === 'pair') {
-      for (const p of opts.pairs) {
-        const months = index.get(p) ?? [];
-        for (const m of [...needed(u.name, p)].sort()) {
+      // Month after month, every pair within a month: a pair's previous month is then done (and its memo
+      // kept) when its next month is sent (run.ts).
+      const allMonths = [...new Set(opts.pairs.flatMap((p) => [...needed(u.name, p)]))].sort();
+      for (const m of allMonths) {
+        for (const p of opts.pairs) {
+          if (!needed(u.name, p).has(m)) continue;
+          const months = index.get(p) ?? [];
           const reads = monthsRead(months, m, u.warmup, u.lookahead);
           const inputVersions: Record<string, string> = { code: u.codeVersion, baseline: String(opts.baselines.get(p)) };
           for (const r of reads) inputVersions[`bars/${p}/${r.month}`] = r.version;

@@ -22,6 +22,8 @@ export interface WorkerTask {
   readonly month: string;
   readonly inputs: readonly WorkerPairInput[];
   readonly metadata: Readonly<Record<string, string>>;
+  /** What the previous task of this unit and pair kept in its memo (compute.ts TaskMemo). */
+  readonly memo?: Readonly<Record<string, unknown>>;
 }
 
 export interface WorkerOutput {
@@ -37,5 +39,7 @@ export interface WorkerOutput {
 /** computeMs / writeMs: the worker thread's CPU time (core/cpu.ts; wall time where the system does not tell it). */
 export type WorkerReply =
   | { readonly id: number; readonly ok: true; readonly outputs: WorkerOutput[]; readonly notes: Record<string, unknown>;
-      readonly warnings: string[]; readonly computeMs: number; readonly writeMs: number }
+      readonly warnings: string[]; readonly computeMs: number; readonly writeMs: number;
+      /** The memo to hand to the next task of this unit and pair, and how many of its values came from the task's. */
+      readonly memo: Record<string, unknown>; readonly memoHits: number }
   | { readonly id: number; readonly ok: false; readonly error: string };

@@ -41,6 +41,8 @@ export interface UnitSummary {
   rows: number; bytes: number; computeMs: number; writeMs: number; wallMs: number;
   /** Pairs × months computed (a month fan-in partition counts every pair it writes). */
   pairMonths: number; startedAt: number;
+  /** Results taken from the memo of the pair's previous task instead of computed again (regime: HMM fits of straddling weeks). */
+  reused: number;
 }
 
 export interface RunResult {
@@ -138,7 +140,7 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
 
   const summaries = new Map<string, UnitSummary>(units.map((u) => [u.name, {
     unit: u.name, total: 0, skipped: 0, done: 0, failed: 0, pending: 0, rows: 0, bytes: 0, computeMs: 0, writeMs: 0, wallMs: 0,
-    pairMonths: 0, startedAt: t0,
+    pairMonths: 0, startedAt: t0, reused: 0,
   }]));
   for (const t of tasks) {
     const s = summaries.get(t.unit.name)!;
@@ -160,6 +162,9 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) onAbort();
   let nextId = 1;
+  // Each unit and pair's last memo (TaskMemo), handed to its next task: pair units are planned month after
+  // month (plan.ts), so a pair's previous month has usually finished when its next one is sent.
+  const memos = new Map<string, Record<string, unknown>>();
 
   const record = manifestOf;
 
@@ -170,8 +175,12 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
       input, loaded: loaded[k]!, baseline: base.get(input.pair)!, outPath: pathOf(t, input.pair),
       upstream: upstreamReads(t, input).map((r) => ({ path: partitionPath(opts.dataDir, r.unit, r.pair, r.month), columns: r.columns })),
     })));
-    const reply = await pool.run(task, task.inputs.map((i) => i.buffer));
-    if (reply.ok) await syncFiles(reply.outputs.map((o) => o.path)); // on disk before the manifest records them
+    const memoKey = `${t.unit.name}|${t.pair}`;
+    const reply = await pool.run({ ...task, memo: memos.get(memoKey) }, task.inputs.map((i) => i.buffer));
+    if (reply.ok) {
+      await syncFiles(reply.outputs.map((o) => o.path)); // on disk before the manifest records them
+      if (Object.keys(reply.memo).length > 0) memos.set(memoKey, reply.memo); else memos.delete(memoKey);
+    }
     return reply;
   }
 
@@ -189,7 +198,7 @@ export async function runPipeline(store: Store, opts: RunOptions): Promise<RunRe
         await store.putManifest(record(t, { status: 'done', ...fields, startedAt, finishedAt: Date.now(), attempts: a, worker: WORKER_ID }));
         for (const w of reply.warnings) { warnings.push(`${t.unit.name} ${t.pair} ${t.month}: ${w}`); emit({ type: 'warning', message: warnings.at(-1)! }); }
         Object.assign(s, { done: s.done + 1, rows: s.rows + rows, bytes: s.bytes + bytes, computeMs: s.computeMs + reply.computeMs, writeMs: s.writeMs + reply.writeMs,
-          pairMonths: s.pairMonths + reply.outputs.length });
+          pairMonths: s.pairMonths + reply.outputs.length, reused: s.reused + reply.memoHits });
         emit({ type: 'task-done', unit: t.unit.name, pair: t.pair, month: t.month, rows, ms: Date.now() - startedAt });
         return;
       }

@@ -5,7 +5,7 @@ import type { Bars } from '../core/types.ts';
 import { readParquetColumns, writeParquetFile } from '../io/parquet.ts';
 import { partitionStats } from './colstats.ts';
 import { LAKE_ENCODING } from './lake.ts';
-import { computeMonthUnit, computePairUnit, type OutputBuffers, type PairInput } from './compute.ts';
+import { computeMonthUnit, computePairUnit, TaskMemo, type OutputBuffers, type PairInput } from './compute.ts';
 import type { Unit } from './units.ts';
 import type { WorkerPairInput, WorkerReply, WorkerTask } from './protocol.ts';
 
@@ -78,7 +78,8 @@ export async function executeTask(task: WorkerTask, units: ReadonlyMap<string, U
     const upstream = await readUpstream(i, bars.ts, i.first + i.count);
     inputs.push({ pair: i.pair, bars, first: i.first, count: i.count, baseline: i.baseline, upstream });
   }
-  const result = unit.kind === 'pair' ? computePairUnit(unit, inputs[0]!, env.outputs) : computeMonthUnit(unit, task.month, inputs, env.outputs);
+  const memo = new TaskMemo(task.memo);
+  const result = unit.kind === 'pair' ? computePairUnit(unit, inputs[0]!, env.outputs, memo) : computeMonthUnit(unit, task.month, inputs, env.outputs);
   const t1 = clock();
   const outputs = task.inputs.map((i) => {
     const o = result.outputs.get(i.pair)!;
@@ -86,5 +87,6 @@ export async function executeTask(task: WorkerTask, units: ReadonlyMap<string, U
     const w = writeParquetFile(i.outPath, { ts: o.ts, columns: o.columns }, { metadata: task.metadata, encoding: LAKE_ENCODING }, false);
     return { pair: i.pair, path: i.outPath, rows: o.ts.length, ...w, stats: partitionStats(unit.columns, o.ts, o.columns) };
   });
-  return { id: task.id, ok: true, outputs, notes: result.notes, warnings: result.warnings, computeMs: t1 - t0, writeMs: clock() - t1 };
+  return { id: task.id, ok: true, outputs, notes: result.notes, warnings: result.warnings, computeMs: t1 - t0, writeMs: clock() - t1,
+    memo: memo.kept, memoHits: memo.hits };
 }

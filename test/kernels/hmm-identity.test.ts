@@ -11,9 +11,11 @@ import { sliceBars } from '../../src/core/types.ts';
 import { buildPairFrame } from '../../src/features/frame.ts';
 import { segmentStarts } from '../../src/features/families/regime.ts';
 import { readHistData } from '../../src/io/ingest/histdata.ts';
-import { baumWelch, quantileInit } from '../../src/kernels/hmm.ts';
+import { baumWelch, quantileInit, type HmmFit } from '../../src/kernels/hmm.ts';
 import { diff } from '../../src/kernels/lag.ts';
 import { REGIME_HMM, regimeHmm } from '../../src/kernels/regime-hmm.ts';
+import { registry } from '../../src/features/registry.ts';
+import { buildUnits } from '../../src/pipeline/units.ts';
 import { rowAt } from '../helpers/market.ts';
 import { referenceBaumWelch, referenceRegimeHmm } from './hmm-reference.ts';
 
@@ -78,5 +80,47 @@ test('baumWelch equals the frozen fit on windows of Δidx and ΔB, stopping at d
       return ref.iterations;
     });
     assert.ok(new Set(iterations).size > 1, `the fits stop at different rounds: ${iterations}`);
+  }
+});
+
+test('regimeHmm with a memo: a month\'s partition takes the previous month\'s fits of the weeks both hold, bit for bit (real EURUSD, USDJPY 2017)', { skip }, () => {
+  const WARM_UP = buildUnits(registry()).find((u) => u.name === 'regime')!.warmup;
+  for (const pair of ['EURUSD', 'USDJPY']) {
+    const name = `HISTDATA_COM_ASCII_${pair}_M1_2017.zip`;
+    const all = readHistData(readFileSync(new URL(name, DIR)), name).bars;
+    const memo = new Map<string, HmmFit>();
+    let hits = 0;
+    const recording = { get: (k: string) => { const f = memo.get(k); if (f) hits++; return f; }, set: (k: string, f: HmmFit) => void memo.set(k, f) };
+    // January (the year's first open: no earlier fits), February and March as the pipeline's partitions see them.
+    for (const month of [0, 1, 2]) {
+      const first = rowAt(all.ts, Date.UTC(2017, month, 1)), end = rowAt(all.ts, Date.UTC(2017, month + 1, 1));
+      const from = Math.max(0, first - WARM_UP);
+      const bars = sliceBars(all, from, end);
+      const frame = buildPairFrame(pair, bars, all.close[0]!);
+      const starts = segmentStarts(bars.ts);
+      for (const k of ['close', 'bqx'] as const) {
+        const label = `${pair} 2017-0${month + 1} Δ${k}`;
+        const o = new Float64Array(frame.n);
+        diff(frame[k], 1, o);
+        const needFrom = Math.max(0, first - from - 1_440);
+        const got = [0, 1, 2].map(() => new Float64Array(o.length));
+        const want = [0, 1, 2].map(() => new Float64Array(o.length));
+        const before = hits;
+        const fits = regimeHmm(o, starts, got, needFrom, recording);
+        assert.deepEqual(fits, regimeHmm(o, starts, want, needFrom), `${label}: segment fits`);
+        for (let s = 0; s < 3; s++) assert.ok(same(got[s]!, want[s]!), `${label}: probabilities of state ${s}`);
+        // The week that straddles the month's start was fitted by the previous month's partition.
+        assert.equal(hits - before, month === 0 ? 0 : 1, `${label}: fits taken from the memo`);
+      }
+    }
+    // Not vacuous: a memo's fit is what the partition uses (a planted one changes the probabilities).
+    const bars = sliceBars(all, rowAt(all.ts, Date.UTC(2017, 2, 1)) - WARM_UP, rowAt(all.ts, Date.UTC(2017, 3, 1)));
+    const o = new Float64Array(bars.ts.length);
+    diff(buildPairFrame(pair, bars, all.close[0]!).close, 1, o);
+    const planted = { get: (k: string) => { const f = memo.get(k); return f && { ...f, params: { ...f.params, mean: f.params.mean.map((m) => m + 0.5) } }; }, set: () => {} };
+    const honest = [0, 1, 2].map(() => new Float64Array(o.length)), poisoned = [0, 1, 2].map(() => new Float64Array(o.length));
+    regimeHmm(o, segmentStarts(bars.ts), honest, WARM_UP - 1_440);
+    regimeHmm(o, segmentStarts(bars.ts), poisoned, WARM_UP - 1_440, planted);
+    assert.ok(!same(honest[0]!, poisoned[0]!), `${pair}: a planted fit is used`);
   }
 });

@@ -55,3 +55,19 @@ test('tasks on a worker\'s reused output memory write what they write on fresh m
     }
   }
 });
+
+test('a task handed the memo of the pair\'s previous task writes the same file, taking the fits of the week both hold', async () => {
+  const dir = tempDir('bqx-task-memo-');
+  const ok = (r: WorkerReply) => { assert.ok(r.ok, r.ok ? '' : r.error); return r; };
+  // Regime over 10–20 July, then 20–31 July: the week from Saturday 13 July is in both (20 July is a Saturday).
+  const earlier = ok(await executeTask(task(join(dir, 'a'), 'regime', ['USDJPY'], 10, 20), units));
+  assert.equal(earlier.memoHits, 0);
+  assert.ok(Object.keys(earlier.memo).length >= 2, 'the earlier task keeps its fits');
+  const alone = ok(await executeTask(task(join(dir, 'alone'), 'regime', ['USDJPY'], 20, 31), units));
+  const handed = ok(await executeTask({ ...task(join(dir, 'handed'), 'regime', ['USDJPY'], 20, 31), memo: earlier.memo }, units));
+  assert.equal(handed.memoHits, 2, 'one fit per domain (idx, bqx) taken');
+  assert.deepEqual(outputsOf(handed), outputsOf(alone));
+  assert.deepEqual(handed.notes, alone.notes);
+  // What it hands on: the fits it took and made, not the earlier task's others.
+  assert.deepEqual(Object.keys(handed.memo).sort(), Object.keys(alone.memo).sort());
+});

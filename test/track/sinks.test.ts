@@ -17,7 +17,7 @@ const TOKEN = 'patSECRET.0123456789abcdef';
 
 function summary(unit: string, over: Partial<UnitSummary> = {}): UnitSummary {
   return { unit, total: 4, skipped: 1, done: 3, failed: 0, pending: 0, rows: 90_000, bytes: 12_345_678, computeMs: 4_000, writeMs: 1_000,
-    wallMs: 7_200_000, pairMonths: 3, startedAt: 0, ...over };
+    wallMs: 7_200_000, pairMonths: 3, startedAt: 0, reused: 0, ...over };
 }
 
 /** The pipeline events of a run of two stages, through a Tracker. */

@@ -11,7 +11,7 @@ import { windowMeanStd } from '../../kernels/window-exact.ts';
 import { rollingPair } from '../../kernels/corr.ts';
 import { rollingHurst } from '../../kernels/hurst.ts';
 import { rollingPercentileRank } from '../../kernels/rank.ts';
-import { REGIME_HMM, regimeHmm, stateColumns, type SegmentFit } from '../../kernels/regime-hmm.ts';
+import { REGIME_HMM, regimeHmm, stateColumns, type FitMemo, type SegmentFit } from '../../kernels/regime-hmm.ts';
 import { DOMAIN_SERIES } from './bqx.ts';
 
 /** Saturday 1970-01-03 00:00 UTC: segments start at this instant + k weeks. */
@@ -182,7 +182,7 @@ function computeDomain(frame: PairFrame, d: PriceDomain, out: (m: Metric) => Flo
   const probs = [out('hmm_p_calm'), out('hmm_p_normal'), out('hmm_p_turbulent')];
   // Rows before the partition are not kept; regime_duration at its first row reads DURATION_CAP rows of
   // states before it, so segments ending earlier need no fit.
-  const fits = regimeHmm(dy, starts, probs, Math.max(0, first - DURATION_CAP));
+  const fits = regimeHmm(dy, starts, probs, Math.max(0, first - DURATION_CAP), ctx.memo as FitMemo | undefined);
   for (const f of fits) {
     if (f.status === 'degenerate') {
       ctx.warn(`regime_${d}: HMM fit for the segment from ${new Date(frame.ts[f.start]!).toISOString()} is degenerate (${f.reason}); its HMM features are NaN`);
