@@ -4,11 +4,12 @@
 // The schema is the one DuckDB's COPY wrote before (bench/export-write.ts compares the two): ts as
 // timestamp[µs, UTC], pair as a string, the columns as double (float with float32), nullable.
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Field, Float32, Float64, makeData, makeVector, Schema, Table, TimestampMicrosecond, Utf8, type Vector } from 'apache-arrow';
 import * as pq from 'parquet-wasm';
-import { readParquetTable, tableIpcStream } from '../io/parquet.ts';
+import { SequentialFile } from '../io/direct.ts';
+import { tableIpcStream, WasmParquetTable } from '../io/parquet.ts';
 import type { FileSpec } from './layout.ts';
 
 export type Compression = 'snappy' | 'zstd';
@@ -37,8 +38,8 @@ function writerProperties(compression: Compression): pq.WriterProperties {
     .build();
 }
 
-/** Epoch ms (int64, as the lake stores ts) to µs, word by word: |x| < 2^53 after scaling, so no BigInt per row. */
-function microseconds(ts: Vector): Vector {
+/** Epoch ms (int64, as the lake stores ts) to µs as int64 words, word by word: |x| < 2^53 after scaling, so no BigInt per row. */
+function microseconds(ts: Vector): Uint32Array {
   const out = new Uint32Array(2 * ts.length);
   let i = 0;
   for (const chunk of ts.data) {
@@ -50,7 +51,7 @@ function microseconds(ts: Vector): Vector {
       out[2 * i + 1] = high;
     }
   }
-  return makeVector(makeData({ type: new TimestampMicrosecond('UTC'), length: ts.length, data: out as unknown as Int32Array }));
+  return out;
 }
 
 /** A string column holding `pair` on every row. */
@@ -65,33 +66,56 @@ function constantString(pair: string, rows: number): Vector {
   return makeVector(makeData({ type: new Utf8(), length: rows, data, valueOffsets: offsets }));
 }
 
-/** float32 as DuckDB's ::FLOAT cast: the nearest float (NaN stays NaN). */
-function toFloat32(v: Vector): Vector {
-  const out = new Float32Array(v.length);
-  let i = 0;
-  for (const chunk of v.data) {
-    out.set(chunk.values as Float64Array, i);
-    i += chunk.length;
-  }
-  return makeVector(out);
-}
+/**
+ * One pair-month's rows of the file: the units' lake files decoded in parquet-wasm's memory, handed out a
+ * slice of rows at a time as an Arrow table of ts, pair, then the spec's columns (views of that memory,
+ * or float32 copies: DuckDB's ::FLOAT cast, the nearest float, NaN stays NaN).
+ */
+class PairMonthRows {
+  readonly rows: number;
+  private readonly files = new Map<number, WasmParquetTable>();
+  private readonly ts: Uint32Array;
+  private readonly schema: Schema;
 
-/** One pair-month's rows of the file as an Arrow table: ts, pair, then the spec's columns from the units' lake files. */
-function pairTable(spec: FileSpec, k: number, float32: boolean): Table {
-  const src = spec.sources[k]!;
-  const tables = new Map<number, Table>();
-  for (const c of spec.columns) if (!tables.has(c.unit)) tables.set(c.unit, readParquetTable(src.files[c.unit]!.path));
-  const first = tables.values().next().value!;
-  const rows = first.numRows;
-  const fields: Field[] = [new Field('ts', new TimestampMicrosecond('UTC'), true), new Field('pair', new Utf8(), true)];
-  const vectors: Record<string, Vector> = { ts: microseconds(first.getChild('ts')!), pair: constantString(src.pair, rows) };
-  for (const c of spec.columns) {
-    const v = tables.get(c.unit)!.getChild(c.name);
-    if (v?.length !== rows) throw new Error(`${src.files[c.unit]!.path}: column ${c.name} ${v ? `has ${v.length} rows, expected ${rows}` : 'is missing'}`);
-    vectors[c.name] = float32 ? toFloat32(v) : v;
-    fields.push(new Field(c.name, float32 ? new Float32() : new Float64(), true));
+  constructor(private readonly spec: FileSpec, private readonly k: number, private readonly float32: boolean) {
+    const src = spec.sources[k]!;
+    try {
+      for (const c of spec.columns) if (!this.files.has(c.unit)) this.files.set(c.unit, new WasmParquetTable(src.files[c.unit]!.path));
+    } catch (e) {
+      this.free();
+      throw e;
+    }
+    const first = this.files.values().next().value!.table();
+    this.rows = first.numRows;
+    this.ts = microseconds(first.getChild('ts')!);
+    this.schema = new Schema([
+      new Field('ts', new TimestampMicrosecond('UTC'), true), new Field('pair', new Utf8(), true),
+      ...spec.columns.map((c) => new Field(c.name, float32 ? new Float32() : new Float64(), true)),
+    ]);
   }
-  return new Table(new Schema(fields), vectors);
+
+  /** Rows [from, to): valid until the next call into parquet-wasm (the views are taken anew on each call). */
+  slice(from: number, to: number): Table {
+    const tables = new Map([...this.files].map(([unit, f]) => [unit, f.table()]));
+    const vectors: Record<string, Vector> = {
+      ts: makeVector(makeData({ type: new TimestampMicrosecond('UTC'), length: to - from, data: this.ts.subarray(2 * from, 2 * to) as unknown as Int32Array })),
+      pair: constantString(this.spec.sources[this.k]!.pair, to - from),
+    };
+    for (const c of this.spec.columns) {
+      const path = this.spec.sources[this.k]!.files[c.unit]!.path;
+      const v = tables.get(c.unit)!.getChild(c.name);
+      if (v?.length !== this.rows) throw new Error(`${path}: column ${c.name} ${v ? `has ${v.length} rows, expected ${this.rows}` : 'is missing'}`);
+      if (v.nullCount > 0) throw new Error(`${path}: column ${c.name} has nulls (the lake stores NaN)`);
+      const values = (v.data[0]!.values as Float64Array).subarray(from, to);
+      vectors[c.name] = makeVector(this.float32 ? Float32Array.from(values) : values);
+    }
+    return new Table(this.schema, vectors);
+  }
+
+  free(): void {
+    for (const f of this.files.values()) f.free();
+    this.files.clear();
+  }
 }
 
 /**
@@ -101,46 +125,55 @@ function pairTable(spec: FileSpec, k: number, float32: boolean): Table {
  */
 const SLICE_ROWS = ROW_GROUP_ROWS;
 
-/** The file's rows as parquet-wasm record batches, made when the writer asks for them: one pair-month's tables in memory at a time. */
+/** The file's rows as parquet-wasm record batches, made when the writer asks for them: one pair-month's files in memory at a time. */
 function batches(spec: FileSpec, float32: boolean): ReadableStream<pq.RecordBatch> {
-  let k = 0, table: Table | null = null, at = 0;
+  let k = 0, rows: PairMonthRows | null = null, at = 0;
   const width = spec.columns.length * (float32 ? 4 : 8) + 32;
+  const release = () => { rows?.free(); rows = null; };
   return new ReadableStream<pq.RecordBatch>({
     pull: (ctrl) => {
-      if (table === null || at >= table.numRows) {
-        if (k === spec.sources.length) return ctrl.close();
-        table = pairTable(spec, k++, float32);
-        at = 0;
+      try {
+        while (rows === null || at >= rows.rows) {
+          release();
+          if (k === spec.sources.length) return ctrl.close();
+          rows = new PairMonthRows(spec, k++, float32);
+          at = 0;
+        }
+        const slice = rows.slice(at, Math.min(rows.rows, at + SLICE_ROWS));
+        at += SLICE_ROWS;
+        const wasmTable = pq.Table.fromIPCStream(tableIpcStream(slice, width * slice.numRows + 1024 * (spec.columns.length + 8)));
+        // Freed now, not when the garbage collector gets to it: parquet-wasm's memory would grow by a pair-month per file.
+        try { ctrl.enqueue(wasmTable.recordBatch(0)!); } finally { wasmTable.free(); }
+      } catch (e) {
+        release();
+        throw e;
       }
-      const slice = table.slice(at, at + SLICE_ROWS);
-      at += SLICE_ROWS;
-      const wasmTable = pq.Table.fromIPCStream(tableIpcStream(slice, width * slice.numRows + 1024 * (spec.columns.length + 8)));
-      // Freed now, not when the garbage collector gets to it: parquet-wasm's memory would grow by a pair-month per file.
-      try { ctrl.enqueue(wasmTable.recordBatch(0)!); } finally { wasmTable.free(); }
     },
+    cancel: release,
   }, { highWaterMark: 0 });
 }
 
-/** Writes the file to `path` (atomically: temp + rename); returns its size and sha256, hashed as written. */
+/**
+ * Writes the file to `path` (atomically: temp + rename), around the page cache where the file system allows
+ * it (io/direct.ts); returns its size and sha256, hashed as written.
+ */
 export async function writeFile(spec: FileSpec, path: string, opts: WriteOpts): Promise<{ size: number; sha256: string }> {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const fd = openSync(tmp, 'w');
+  const file = SequentialFile.create(tmp);
   let open = true;
   try {
     const hash = createHash('sha256');
-    let size = 0;
     for await (const chunk of (await pq.transformParquetStream(batches(spec, opts.float32), writerProperties(opts.compression))) as ReadableStream<Uint8Array>) {
-      for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at, chunk.length - at);
+      file.write(chunk);
       hash.update(chunk);
-      size += chunk.length;
     }
-    closeSync(fd);
     open = false;
+    file.close();
     renameSync(tmp, path);
-    return { size, sha256: hash.digest('hex') };
+    return { size: file.size, sha256: hash.digest('hex') };
   } catch (e) {
-    if (open) closeSync(fd);
+    if (open) file.abandon();
     rmSync(tmp, { force: true });
     throw e;
   }

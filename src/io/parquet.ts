@@ -5,6 +5,7 @@ import {
   Timestamp, TimestampMillisecond, TimeUnit, Utf8, vectorFromArray, type Vector,
 } from 'apache-arrow';
 import * as pq from 'parquet-wasm';
+import { parseTable } from 'arrow-js-ffi';
 import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -268,27 +269,45 @@ export async function readParquetColumns(path: string, names: readonly string[])
 
 // ---- Arrow tables in and out, for the export's writer (src/export/write.ts) ----
 
-/** The file buffer of readParquetTable, kept across calls (one per thread): no fresh memory per file. */
+/** The file buffer of WasmParquetTable, kept across calls (one per thread): no fresh memory per file. */
 let fileBuf = new Uint8Array(0);
 
 /**
- * Every column of a Parquet file as an Arrow table (one batch per row group) whose vectors view one
- * buffer: parquet-wasm's synchronous reader, which decodes the whole file (it ignores a column list)
- * at a third of the CPU of its asynchronous one reading the columns one by one.
+ * A Parquet file decoded into parquet-wasm's memory (its synchronous reader, which decodes the whole file
+ * at a third of the CPU of its asynchronous one reading the columns one by one) and read from there as
+ * Arrow vectors that view that memory through the Arrow C data interface (arrow-js-ffi, no copy: copying
+ * the decoded file out as an IPC stream into fresh JavaScript memory cost as much as its decoding).
+ * A view stays valid only until parquet-wasm's memory grows — any later call into parquet-wasm may grow it,
+ * which detaches the old buffer — so take table() again after such a call. free() releases the memory.
  */
-export function readParquetTable(path: string): Table {
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    if (fileBuf.length < size) fileBuf = new Uint8Array(size + (size >> 2));
-    for (let got = 0; got < size;) {
-      const n = readSync(fd, fileBuf, got, size - got, got);
-      if (n === 0) throw new Error(`${path}: shorter than its size`);
-      got += n;
+export class WasmParquetTable {
+  private readonly ffi: pq.FFIStream;
+
+  constructor(readonly path: string) {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      if (fileBuf.length < size) fileBuf = new Uint8Array(size + (size >> 2));
+      for (let got = 0; got < size;) {
+        const n = readSync(fd, fileBuf, got, size - got, got);
+        if (n === 0) throw new Error(`${path}: shorter than its size`);
+        got += n;
+      }
+      this.ffi = pq.readParquet(fileBuf.subarray(0, size), { batchSize: ONE_BATCH }).intoFFI();
+    } finally {
+      closeSync(fd);
     }
-    return tableFromIPC(pq.readParquet(fileBuf.subarray(0, size), { batchSize: ONE_BATCH }).intoIPCStream());
-  } finally {
-    closeSync(fd);
+  }
+
+  /** The file's columns, one chunk each (a lake file is one row group), viewing parquet-wasm's memory as it is now. */
+  table(): Table {
+    const table = parseTable(pq.wasmMemory().buffer, this.ffi.arrayAddrs(), this.ffi.schemaAddr(), false);
+    if (table.batches.length > 1) throw new Error(`${this.path}: ${table.batches.length} row groups, expected one`);
+    return table;
+  }
+
+  free(): void {
+    this.ffi.free();
   }
 }
 
