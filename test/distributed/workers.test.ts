@@ -1,3 +1,4 @@
+// @alone: it times the workers (a released task is retaken within 3 s), so it runs by itself.
 // Distributed runs end to end on a real PostgreSQL 15 (a fresh database, dropped after): `bqx run
 // --distributed` and three `bqx worker` processes on one queue over a small synthetic market (2 pairs,
 // 4 trading days across a month boundary). One worker is SIGKILLed as it takes a task, another SIGTERMed

@@ -1,7 +1,7 @@
 // Run records, tracking and the plan against real pipeline runs through the CLI (a small synthetic data
 // set: 2 pairs, stages base and ti): the records agree with the manifests and the lake files, the
 // webhook and AirTable sinks get the run's events, and a plan made from the first run estimates the
-// second run's wall time within ±50 %.
+// second run's wall time within ±50 %. @alone (the plan's estimate is checked against a timed run).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
