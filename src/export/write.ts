@@ -96,16 +96,16 @@ class PairMonthRows {
 
   /** Rows [from, to): valid until the next call into parquet-wasm (the views are taken anew on each call). */
   slice(from: number, to: number): Table {
+    const src = this.spec.sources[this.k]!;
     const tables = new Map([...this.files].map(([unit, f]) => [unit, f.table()]));
     const vectors: Record<string, Vector> = {
       ts: makeVector(makeData({ type: new TimestampMicrosecond('UTC'), length: to - from, data: this.ts.subarray(2 * from, 2 * to) as unknown as Int32Array })),
-      pair: constantString(this.spec.sources[this.k]!.pair, to - from),
+      pair: constantString(src.pair, to - from),
     };
     for (const c of this.spec.columns) {
-      const path = this.spec.sources[this.k]!.files[c.unit]!.path;
       const v = tables.get(c.unit)!.getChild(c.name);
-      if (v?.length !== this.rows) throw new Error(`${path}: column ${c.name} ${v ? `has ${v.length} rows, expected ${this.rows}` : 'is missing'}`);
-      if (v.nullCount > 0) throw new Error(`${path}: column ${c.name} has nulls (the lake stores NaN)`);
+      const bad = v?.length !== this.rows ? (v ? `has ${v.length} rows, expected ${this.rows}` : 'is missing') : v.nullCount > 0 ? 'has nulls (the lake stores NaN)' : null;
+      if (bad !== null || !v) throw new Error(`${src.files[c.unit]!.path}: column ${c.name} ${bad}`);
       const values = (v.data[0]!.values as Float64Array).subarray(from, to);
       vectors[c.name] = makeVector(this.float32 ? Float32Array.from(values) : values);
     }
