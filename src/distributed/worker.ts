@@ -20,7 +20,7 @@ export interface WorkerOptions {
   readonly heartbeatMs: number;
   /** Aborting stops the worker (see above). */
   readonly signal: AbortSignal;
-  /** One line per job event (taken, computed, skipped, failed, released). */
+  /** One line per event: ready, then per job taken, computed, skipped, failed, released. */
   readonly log: (line: string) => void;
   /** Stop once the queue has been empty this long (tests, batch use); default: run until stopped. */
   readonly idleExitMs?: number;
@@ -62,6 +62,7 @@ export async function runWorker(store: Store, queue: PartitionQueue, lake: Remot
   }).catch((e: Error) => opts.log(`heartbeat failed: ${e.message}`));
   await heartbeat();
   const timer = setInterval(heartbeat, opts.heartbeatMs);
+  opts.log(`ready: ${pool.size} thread${pool.size === 1 ? '' : 's'} loaded, taking tasks`);
 
   /** Manifest first (pending, or failed after the last retry), then the job back to the queue. */
   async function giveBack(job: FetchedJob, message: string, final: boolean): Promise<void> {

@@ -2,7 +2,7 @@
 // Distributed runs end to end on a real PostgreSQL 15 (a fresh database, dropped after): `bqx run
 // --distributed` and three `bqx worker` processes on one queue over a small synthetic market (2 pairs,
 // 4 trading days across a month boundary). One worker is SIGKILLed as it takes a task, another SIGTERMed
-// with no grace as it takes one (it releases it). Oracles: every planned partition computed exactly
+// with no grace as it takes one (it releases it); the third starts after both. Oracles: every planned partition computed exactly
 // once (the workers' own log lines), the released task taken again long before its lease would have
 // run out, the killed worker's task retried after its lease, every lake file byte-identical to a local
 // run (runPipeline on the embedded store with the same bars), and the leases of a later run set from the
@@ -83,18 +83,23 @@ test('three workers, one SIGKILLed and one SIGTERMed mid-task: every partition c
   const start = (k: number, extra: string[] = [], onLine?: (w: Worker, text: string) => void) =>
     startWorker([...common, '--cache', join(dir, `cache${k}`), '--data-dir', join(dir, `w${k}`), ...extra], onLine);
 
-  // The workers boot (and wait on the empty queue) while the local run computes. Worker 1 dies (SIGKILL)
-  // as it takes its first task; worker 2 is told to stop (SIGTERM, no grace) as it takes its first, so
-  // it releases that task; worker 3 runs to the end.
+  // Workers 1 and 2 boot (and wait on the empty queue) while the local run computes. Worker 1 dies
+  // (SIGKILL) as it takes its first task; worker 2 is told to stop (SIGTERM, no grace) as it takes its
+  // first, so it releases that task. Worker 3 starts only then (so it cannot take every task before
+  // the others take one) and runs to the end.
   let killedKey = '', releasedKey = '';
-  const taken = (w: Worker) => w.lines.filter((l) => l.text.startsWith('taken ')).length;
-  const killed = start(1, [], (w, text) => {
-    if (text.startsWith('taken ') && taken(w) === 1 && !killedKey) { killedKey = text.split(' ')[1]!; w.proc.kill('SIGKILL'); }
-  });
-  const stopped = start(2, ['--grace', '0s'], (w, text) => {
-    if (text.startsWith('taken ') && taken(w) === 1 && !releasedKey) { releasedKey = text.split(' ')[1]!; w.proc.kill('SIGTERM'); }
-  });
-  const survivor = start(3);
+  let survivor: Worker | undefined;
+  const children: Worker[] = [];
+  t.after(() => { for (const w of children) w.proc.kill('SIGKILL'); });
+  const interrupted = (w: Worker, text: string, act: (key: string) => void) => {
+    if (!text.startsWith('taken ') || w.lines.filter((l) => l.text.startsWith('taken ')).length !== 1) return;
+    act(text.split(' ')[1]!);
+    if (killedKey && releasedKey) children.push(survivor = start(3));
+  };
+  const killed = start(1, [], (w, text) => interrupted(w, text, (key) => { killedKey = key; w.proc.kill('SIGKILL'); }));
+  const stopped = start(2, ['--grace', '0s'], (w, text) => interrupted(w, text, (key) => { releasedKey = key; w.proc.kill('SIGTERM'); }));
+  children.push(killed, stopped);
+  const logs = () => children.map((w, i) => [`-- worker ${i + 1}`, ...w.lines.map((l) => `${l.t} ${l.text}`)].join('\n')).join('\n');
   // The local run: the embedded store, the pipeline's own worker pool.
   const localDir = join(dir, 'local');
   const local = await openDuckDB(join(localDir, 'bqx.duckdb'));
@@ -111,15 +116,17 @@ test('three workers, one SIGKILLed and one SIGTERMed mid-task: every partition c
   let stdout = '', stderr = '';
   coordinator.stdout.on('data', (d: Buffer) => { stdout += d; });
   coordinator.stderr.on('data', (d: Buffer) => { stderr += d; });
-  const status = await new Promise<number | null>((r) => coordinator.on('exit', (code) => r(code)));
+  t.after(() => coordinator.kill('SIGKILL'));
+  const status = await within(new Promise<number | null>((r) => coordinator.on('exit', (code) => r(code))), 180_000, () => `the distributed run\n${stdout}${stderr}\n${logs()}`);
   t.diagnostic(`distributed run: ${Date.now() - t1} ms`);
+  assert.ok(survivor, `both workers were interrupted mid-task\n${logs()}`);
   const workers = await listWorkers((sql) => pgQuery(url, sql));
   const listedAt = Date.now();
   survivor.proc.kill('SIGTERM');
-  assert.equal(await survivor.exited, 0, survivor.lines.map((l) => l.text).join('\n'));
+  assert.equal(await within(survivor.exited, 30_000, () => `worker 3 after SIGTERM\n${logs()}`), 0, logs());
   t.diagnostic(`survivor exited ${Date.now() - listedAt} ms after SIGTERM`);
-  assert.equal(await stopped.exited, 0, stopped.lines.map((l) => l.text).join('\n'));
-  assert.equal(await killed.exited, null, 'worker 1 was killed');
+  assert.equal(await within(stopped.exited, 30_000, () => `worker 2 after SIGTERM\n${logs()}`), 0, logs());
+  assert.equal(await within(killed.exited, 30_000, () => `worker 1 after SIGKILL\n${logs()}`), null, 'worker 1 was killed');
   assert.equal(status, 0, stdout + stderr);
   const result = JSON.parse(stdout) as { status: string; units: { unit: string; done: number; total: number }[] };
   assert.equal(result.status, 'done');
@@ -129,27 +136,30 @@ test('three workers, one SIGKILLed and one SIGTERMed mid-task: every partition c
   const all = [killed, stopped, survivor].flatMap((w) => w.lines);
   const computed = all.filter((l) => l.text.startsWith('computed ')).map((l) => l.text.split(' ')[1]!).sort();
   const planned = localRun.units.reduce((n, u) => n + u.done, 0);
-  assert.equal(computed.length, planned, [...killed.lines, '--', ...stopped.lines, '--', ...survivor.lines].map((l) => typeof l === 'string' ? l : `${l.t} ${l.text}`).join('\n'));
+  assert.equal(computed.length, planned, logs());
   assert.equal(new Set(computed).size, planned, 'no partition computed twice');
-  assert.ok(killedKey && releasedKey, 'both workers were interrupted mid-task');
   assert.ok(!killed.lines.some((l) => l.text.startsWith(`computed ${killedKey} `)), 'the killed worker did not finish its task');
   assert.ok(stopped.lines.some((l) => l.text.startsWith(`released ${releasedKey} `)), stopped.lines.map((l) => l.text).join('\n'));
 
-  // The released task is taken again at once; the killed worker's only after its lease.
+  // The released task is taken again at once; the killed worker's only after its lease. (Both can be
+  // the same task: worker 1 may take the task worker 2 has just released.)
   const attemptOf = (l: { text: string }) => Number(/ attempt (\d+)$/.exec(l.text)![1]);
   const takenBy = (w: Worker, key: string) => w.lines.findLast((l) => l.text.startsWith(`taken ${key} `))!;
-  const next = (key: string, after: { text: string }) => all.find((l) => l.text.startsWith(`taken ${key} `) && attemptOf(l) === attemptOf(after) + 1);
-  const retake = (key: string) => next(key, takenBy(key === killedKey ? killed : stopped, key));
+  const retake = (w: Worker, key: string) => {
+    const attempt = attemptOf(takenBy(w, key));
+    return all.find((l) => l.text.startsWith(`taken ${key} `) && attemptOf(l) === attempt + 1);
+  };
   const releasedAt = stopped.lines.find((l) => l.text.startsWith(`released ${releasedKey} `))!.t;
   const killedAt = takenBy(killed, killedKey).t;
   // "At once": by the first worker free after the release, within a few polls, long before a lease.
-  const again = retake(releasedKey);
+  const again = retake(stopped, releasedKey);
   assert.ok(again, `released ${releasedKey} taken again`);
   const taker = [killed, stopped, survivor].find((w) => w.lines.includes(again))!;
   const freeAt = Math.max(releasedAt, taker.lines[taker.lines.indexOf(again) - 1]!.t);
-  assert.ok(again.t - freeAt < 3_000, `released task taken again ${again.t - freeAt} ms after a worker was free`);
-  assert.ok(retake(killedKey), `killed ${killedKey} taken again`);
-  assert.ok(retake(killedKey)!.t - killedAt >= LEASE_S * 1000 - 500, `killed task retried after ${retake(killedKey)!.t - killedAt} ms, its lease is ${LEASE_S} s`);
+  assert.ok(again.t - freeAt < 3_000, `released task taken again ${again.t - freeAt} ms after a worker was free\n${logs()}`);
+  const retried = retake(killed, killedKey);
+  assert.ok(retried, `killed ${killedKey} taken again`);
+  assert.ok(retried.t - killedAt >= LEASE_S * 1000 - 500, `killed task retried after ${retried.t - killedAt} ms, its lease is ${LEASE_S} s`);
 
   // Outputs byte-identical to the local run, file by file.
   const mine = files(lake), theirs = files(join(localDir, 'lake'));
@@ -166,6 +176,13 @@ test('three workers, one SIGKILLed and one SIGTERMed mid-task: every partition c
   assert.ok(listedAt - row(survivor)!.heartbeatAt < 3_000, `the survivor beat in the last seconds: ${JSON.stringify(workers)} at ${listedAt}`);
   assert.ok(row(killed)!.heartbeatAt < row(survivor)!.heartbeatAt);
 });
+
+/** `p`, or a failure naming what did not happen (with `context()`) after `ms`. */
+async function within<T>(p: Promise<T>, ms: number, context: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`not within ${ms / 1000} s: ${context()}`)), ms); });
+  try { return await Promise.race([p, late]); } finally { clearTimeout(timer); }
+}
 
 /** One query on its own connection. */
 async function pgQuery(db: string, sql: string): Promise<unknown[]> {
