@@ -1,5 +1,6 @@
 // Worker heartbeats: one row per worker process in bqx.workers (id, host, pid, current partitions,
-// last heartbeat), written every few seconds, read by `bqx status --db`.
+// last heartbeat), written every few seconds, read by `bqx status --db`. The table is the PostgreSQL
+// store's migration 3 (made once, under the migrations' lock, however many workers start together).
 export interface WorkerRow {
   readonly id: string;
   readonly host: string;
@@ -16,13 +17,6 @@ export interface WorkerRow {
 /** Runs SQL and returns its rows (the queue's pool in a worker; the store's query() in bqx status). */
 export type Sql = (text: string, values?: unknown[]) => Promise<unknown[]>;
 
-export async function ensureWorkersTable(sql: Sql): Promise<void> {
-  await sql(`CREATE SCHEMA IF NOT EXISTS bqx`);
-  await sql(`CREATE TABLE IF NOT EXISTS bqx.workers (
-    id text PRIMARY KEY, host text NOT NULL, pid integer NOT NULL, state text NOT NULL, partition text NOT NULL DEFAULT '',
-    started_at timestamptz NOT NULL, heartbeat_at timestamptz NOT NULL, done integer NOT NULL DEFAULT 0)`);
-}
-
 export async function beat(sql: Sql, w: Omit<WorkerRow, 'heartbeatAt'>): Promise<void> {
   await sql(
     `INSERT INTO bqx.workers (id, host, pid, state, partition, started_at, heartbeat_at, done) VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0), now(), $7)
@@ -30,10 +24,8 @@ export async function beat(sql: Sql, w: Omit<WorkerRow, 'heartbeatAt'>): Promise
     [w.id, w.host, w.pid, w.state, w.partition, w.startedAt, w.done]);
 }
 
-/** Every worker row, newest heartbeat first; [] before any worker has started. Times are read as epoch ms (no driver type parsing). */
+/** Every worker row, newest heartbeat first. Times are read as epoch ms (no driver type parsing). */
 export async function listWorkers(sql: Sql): Promise<WorkerRow[]> {
-  const [exists] = await sql(`SELECT to_regclass('bqx.workers') IS NOT NULL AS ok`) as { ok: boolean }[];
-  if (!exists?.ok) return [];
   const rows = await sql(`SELECT id, host, pid, state, partition, done, (extract(epoch FROM started_at) * 1000)::float8 AS started_ms,
     (extract(epoch FROM heartbeat_at) * 1000)::float8 AS heartbeat_ms FROM bqx.workers ORDER BY heartbeat_at DESC, id`);
   return (rows as { id: string; host: string; pid: number; state: WorkerRow['state']; partition: string; done: number; started_ms: number; heartbeat_ms: number }[])

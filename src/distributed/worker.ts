@@ -8,7 +8,7 @@ import { WorkerPool } from '../pipeline/pool.ts';
 import { buildUnits } from '../pipeline/units.ts';
 import type { Store } from '../store/types.ts';
 import { executeJob, recordUnfinished } from './execute.ts';
-import { beat, ensureWorkersTable } from './heartbeat.ts';
+import { beat } from './heartbeat.ts';
 import type { RemoteLake } from './lake.ts';
 import type { FetchedJob, PartitionQueue } from './queue.ts';
 
@@ -55,7 +55,6 @@ export async function runWorker(store: Store, queue: PartitionQueue, lake: Remot
   // A cold thread takes seconds to load the feature registry; a job's lease starts when it is fetched,
   // so every thread is made ready first: a task naming no unit is answered (with an error) once it is.
   await Promise.all(Array.from({ length: pool.size }, (_, i) => pool.run({ id: -1 - i, unit: '', month: '', inputs: [], metadata: {} }, [])));
-  await ensureWorkersTable(queue.sql);
   const heartbeat = () => beat(queue.sql, {
     id, host: hostname(), pid: process.pid, state, startedAt, done: summary.computed,
     partition: [...inflight.values()].map((f) => f.job.data.key).join(','),

@@ -15,6 +15,7 @@ import { DAY_MS, monthEnd, monthOf, monthStart } from '../../src/core/time.ts';
 import { openStore } from '../../src/store/duckdb.ts';
 import { describeDatabase } from '../../src/store/postgres/connect.ts';
 import { migratePostgres, PG_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
+import { beat, listWorkers } from '../../src/distributed/heartbeat.ts';
 import { openPostgresStore } from '../../src/store/postgres/store.ts';
 import type { Store } from '../../src/store/types.ts';
 import { createTestDatabase, NO_SERVER, testDatabase } from '../helpers/postgres.ts';
@@ -95,16 +96,43 @@ test('three connections migrating a fresh database at once: each migration appli
   }
 });
 
+test('migration 3 keeps the workers table a worker of an earlier bqx made, and its rows; heartbeats from workers starting at once', async (t) => {
+  const url = await server(t, true);
+  if (!url) return;
+  await withClient(url, async (c) => {
+    await migratePostgres(c, PG_MIGRATIONS.slice(0, 2));
+    // what a worker made as it started, before the table was a migration
+    await c.query(`CREATE TABLE bqx.workers (id text PRIMARY KEY, host text NOT NULL, pid integer NOT NULL, state text NOT NULL,
+      partition text NOT NULL DEFAULT '', started_at timestamptz NOT NULL, heartbeat_at timestamptz NOT NULL, done integer NOT NULL DEFAULT 0)`);
+    const sql = async (text: string, values?: unknown[]) => (await c.query(text, values)).rows;
+    await beat(sql, { id: 'old:1', host: 'old', pid: 1, state: 'stopped', partition: '', startedAt: T0, done: 7 });
+    assert.deepEqual(await migratePostgres(c), [3]);
+    assert.deepEqual((await listWorkers(sql)).map((w) => [w.id, w.done]), [['old:1', 7]]);
+  });
+  // Workers on a fresh database: each opens the store (which migrates) and beats at once. Before the
+  // table was a migration, all but one of them died in the race to create it.
+  const fresh = await server(t, true);
+  if (!fresh) return;
+  const stores = await Promise.all([0, 1, 2, 3].map(() => openPostgresStore({ url: fresh, pool: 1 })));
+  try {
+    await Promise.all(stores.map((_, i) => withClient(fresh, (c) =>
+      beat(async (text, values) => (await c.query(text, values)).rows, { id: `w:${i}`, host: 'w', pid: i, state: 'running', partition: '', startedAt: T0, done: 0 }))));
+    assert.deepEqual((await listWorkers((text) => stores[0]!.query(text))).map((w) => w.id).sort(), ['w:0', 'w:1', 'w:2', 'w:3']);
+  } finally {
+    await Promise.all(stores.map((s) => s.close()));
+  }
+});
+
 test('a failing migration leaves the database at its previous version; a newer database and a misnumbered list are refused', async (t) => {
   const url = await server(t, true);
   if (!url) return;
   await withClient(url, async (c) => {
     const bad = { version: PG_MIGRATIONS.length + 1, name: 'bad', sql: 'CREATE TABLE bqx.half_done (a integer); SELECT no_such_column FROM bqx.half_done' };
-    await assert.rejects(migratePostgres(c, [...PG_MIGRATIONS, bad]), /schema migration 3 \(bad\) failed: column "no_such_column" does not exist/);
+    await assert.rejects(migratePostgres(c, [...PG_MIGRATIONS, bad]), new RegExp(`schema migration ${PG_MIGRATIONS.length + 1} \\(bad\\) failed: column "no_such_column" does not exist`));
     // the whole transaction rolled back: not even the schema is there
     assert.equal((await c.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'bqx'`)).rows[0].n, 0);
     assert.deepEqual(await migratePostgres(c, PG_MIGRATIONS.slice(0, 1)), [1]);
-    assert.deepEqual(await migratePostgres(c), [2], 'only the missing one');
+    assert.deepEqual(await migratePostgres(c), PG_MIGRATIONS.slice(1).map((m) => m.version), 'only the missing ones');
     await c.query(`INSERT INTO bqx.migrations (version, name) VALUES (${PG_MIGRATIONS.length + 1}, 'from the future')`);
     await assert.rejects(migratePostgres(c), /newer than this bqx knows/);
     await assert.rejects(migratePostgres(c, [PG_MIGRATIONS[1]!]), /migration 1 is numbered 2/);

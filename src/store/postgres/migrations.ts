@@ -67,6 +67,17 @@ export const PG_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (run_id, stage));
       CREATE TABLE bqx.plans (id text COLLATE "C" PRIMARY KEY, created_at timestamptz NOT NULL, plan jsonb NOT NULL);`,
   },
+  {
+    version: 3,
+    // Each worker used to create this table as it started: workers starting together on a fresh database
+    // raced in CREATE TABLE IF NOT EXISTS (a unique violation in pg_type), and the losers died. IF NOT
+    // EXISTS here keeps the table those workers made.
+    name: 'worker heartbeats',
+    sql: `
+      CREATE TABLE IF NOT EXISTS bqx.workers (
+        id text PRIMARY KEY, host text NOT NULL, pid integer NOT NULL, state text NOT NULL, partition text NOT NULL DEFAULT '',
+        started_at timestamptz NOT NULL, heartbeat_at timestamptz NOT NULL, done integer NOT NULL DEFAULT 0);`,
+  },
 ];
 
 /**
