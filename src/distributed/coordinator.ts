@@ -11,6 +11,7 @@ import { newRunId, planRun, type PlanScope, type RunResult, type UnitSummary } f
 import type { Store } from '../store/types.ts';
 import { DEFAULT_EXPIRY, expirySeconds, slowestTasks, type ExpiryPolicy } from './expiry.ts';
 import type { ObjectStore } from '../io/objectstore/index.ts';
+import { liveWorkers } from './heartbeat.ts';
 import { lakeKey } from './lake.ts';
 import type { JobOutput, PartitionJob, PartitionQueue } from './queue.ts';
 
@@ -21,6 +22,8 @@ export interface DistributedRunOptions extends PlanScope {
   /** How often job states are read (and expired leases failed). */
   readonly pollMs?: number;
   readonly onEvent?: (e: PipelineEvent) => void;
+  /** After this long without a heartbeat from any worker while tasks wait, a 'no-workers' event (default 60 s). */
+  readonly workerSilenceMs?: number;
   /** Aborting withdraws the jobs no worker has taken and returns 'interrupted'; jobs in flight finish. */
   readonly signal?: AbortSignal;
   readonly command?: string;
@@ -118,6 +121,20 @@ export async function runDistributed(store: Store, queue: PartitionQueue, lake: 
     }
   };
 
+  // Waiting for workers: said once per silent stretch (the run waits on; workers may start at any time).
+  const silenceMs = opts.workerSilenceMs ?? 60_000;
+  let lastCheck = t0, silent = false;
+  const checkWorkers = async () => {
+    const now = Date.now();
+    if (now - t0 < silenceMs || now - lastCheck < Math.min(5_000, silenceMs / 2)) return;
+    lastCheck = now;
+    const live = await liveWorkers(queue.sql, silenceMs);
+    if (live > 0) { silent = false; return; }
+    const queued = [...(await queue.states([...sent.keys()])).values()].filter((st) => st.state === 'created' || st.state === 'retry').length;
+    if (queued > 0 && !silent) emit({ type: 'no-workers', queued, silentMs: silenceMs });
+    silent = queued > 0;
+  };
+
   let interrupted = false;
   const onAbort = () => { interrupted = true; emit({ type: 'interrupt', graceMs: 0 }); };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -128,6 +145,7 @@ export async function runDistributed(store: Store, queue: PartitionQueue, lake: 
     while (resolved < todo.length && !interrupted) {
       await sleep(opts.pollMs ?? 500);
       await queue.expire();
+      await checkWorkers();
       const states = await queue.states([...sent.keys()]);
       for (const [id, st] of states) {
         const entry = sent.get(id)!;

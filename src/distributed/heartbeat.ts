@@ -31,3 +31,9 @@ export async function listWorkers(sql: Sql): Promise<WorkerRow[]> {
   return (rows as { id: string; host: string; pid: number; state: WorkerRow['state']; partition: string; done: number; started_ms: number; heartbeat_ms: number }[])
     .map((r) => ({ id: r.id, host: r.host, pid: r.pid, state: r.state, partition: r.partition, done: r.done, startedAt: r.started_ms, heartbeatAt: r.heartbeat_ms }));
 }
+
+/** Workers not stopped whose last heartbeat is within `ms`, by the database's clock (machines' clocks may differ). */
+export async function liveWorkers(sql: Sql, ms: number): Promise<number> {
+  const [row] = await sql(`SELECT count(*)::int AS n FROM bqx.workers WHERE state <> 'stopped' AND heartbeat_at > now() - $1 * interval '1 millisecond'`, [ms]) as { n: number }[];
+  return row!.n;
+}

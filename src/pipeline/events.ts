@@ -10,5 +10,7 @@ export type PipelineEvent =
   | { type: 'task-failed'; unit: string; pair: string; month: string; error: string }
   | { type: 'unit-done'; summary: UnitSummary }
   | { type: 'warning'; message: string }
+  /** A distributed run's tasks wait in the queue and no worker has sent a heartbeat for `silentMs`. */
+  | { type: 'no-workers'; queued: number; silentMs: number }
   | { type: 'interrupt'; graceMs: number }
   | { type: 'run-done'; runId: string; status: string; wallMs: number };
