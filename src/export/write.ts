@@ -125,8 +125,12 @@ class PairMonthRows {
  */
 const SLICE_ROWS = ROW_GROUP_ROWS;
 
-/** The file's rows as parquet-wasm record batches, made when the writer asks for them: one pair-month's files in memory at a time. */
-function batches(spec: FileSpec, float32: boolean): ReadableStream<pq.RecordBatch> {
+/**
+ * The file's rows as parquet-wasm record batches, made when the writer asks for them: one pair-month's files
+ * in memory at a time. An error here reaches the writer only as "Dyn casting error" (it expects a batch), so
+ * it is also kept in `failed` for writeFile to report.
+ */
+function batches(spec: FileSpec, float32: boolean, failed: { error?: unknown }): ReadableStream<pq.RecordBatch> {
   let k = 0, rows: PairMonthRows | null = null, at = 0;
   const width = spec.columns.length * (float32 ? 4 : 8) + 32;
   const release = () => { rows?.free(); rows = null; };
@@ -146,6 +150,7 @@ function batches(spec: FileSpec, float32: boolean): ReadableStream<pq.RecordBatc
         try { ctrl.enqueue(wasmTable.recordBatch(0)!); } finally { wasmTable.free(); }
       } catch (e) {
         release();
+        failed.error = e;
         throw e;
       }
     },
@@ -162,9 +167,10 @@ export async function writeFile(spec: FileSpec, path: string, opts: WriteOpts): 
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   const file = SequentialFile.create(tmp);
   let open = true;
+  const failed: { error?: unknown } = {};
   try {
     const hash = createHash('sha256');
-    for await (const chunk of (await pq.transformParquetStream(batches(spec, opts.float32), writerProperties(opts.compression))) as ReadableStream<Uint8Array>) {
+    for await (const chunk of (await pq.transformParquetStream(batches(spec, opts.float32, failed), writerProperties(opts.compression))) as ReadableStream<Uint8Array>) {
       file.write(chunk);
       hash.update(chunk);
     }
@@ -175,6 +181,6 @@ export async function writeFile(spec: FileSpec, path: string, opts: WriteOpts): 
   } catch (e) {
     if (open) file.abandon();
     rmSync(tmp, { force: true });
-    throw e;
+    throw failed.error ?? e;
   }
 }

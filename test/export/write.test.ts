@@ -5,10 +5,12 @@
 // exported and read back) and in bench/export-write.ts (with the DuckDB COPY comparison).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { planFiles, type FileSpec, type PairMonth } from '../../src/export/layout.ts';
 import { writeFile, type WriteOpts } from '../../src/export/write.ts';
+import { WriterPool } from '../../src/export/writers.ts';
 import { hashFile } from '../../src/io/objectstore/index.ts';
 import { readParquetFile } from '../../src/io/parquet.ts';
 import { registry } from '../../src/features/registry.ts';
@@ -65,9 +67,63 @@ async function checkAgainstOracles(dir: string, pairs: readonly string[], month:
   }
 }
 
+const PAIRS = ['EURGBP', 'EURUSD', 'GBPUSD'];
+const syntheticDir = tempDir('bqx-export-write-synthetic-'); // made here, so that it lasts until the file ends
+let computed = false;
+/** The synthetic data set, computed on first use. */
+function dataSet(): string {
+  if (!computed) computeUnvalidated(syntheticDir, PAIRS, 7);
+  computed = true;
+  return syntheticDir;
+}
+
 test('synthetic data: the written files are the lake\'s values and the DuckDB COPY\'s files', async () => {
-  const dir = tempDir('bqx-export-write-synthetic-');
-  const pairs = ['EURGBP', 'EURUSD', 'GBPUSD'];
-  computeUnvalidated(dir, pairs, 7);
-  await checkAgainstOracles(dir, pairs, '2024-06');
+  await checkAgainstOracles(dataSet(), PAIRS, '2024-06');
+});
+
+/** Pids of this process's child processes (Linux: every thread's children list). */
+function childPids(): number[] {
+  return readdirSync('/proc/self/task').flatMap((tid) => readFileSync(`/proc/self/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+}
+
+test('a writer process killed mid-file fails that file only; its replacement writes the next one as a writer alone would', async () => {
+  const [wide] = specs(dataSet(), PAIRS, '2024-06');
+  const long = { ...wide!, sources: Array.from({ length: 20 }, () => wide!.sources[0]!) }; // 20 × the pair-month: about a second to write
+  const out = tempDir('bqx-export-writers-');
+  const opts: WriteOpts = { float32: false, compression: 'snappy' };
+  const before = new Set(childPids());
+  const pool = new WriterPool(1);
+  try {
+    const [writer] = childPids().filter((p) => !before.has(p));
+    assert.ok(writer, 'the pool started its writer process');
+    const killedPath = join(out, 'killed.parquet');
+    const killed = pool.write({ spec: long, path: killedPath, opts });
+    // The writer has begun the file when its temporary file appears (it is renamed to the path when whole).
+    const begun = () => readdirSync(out).some((f) => f.startsWith('killed.parquet.tmp-'));
+    for (const t0 = Date.now(); !begun() && Date.now() - t0 < 60_000;) await new Promise((r) => setTimeout(r, 1));
+    assert.ok(begun(), 'the writer began the file');
+    process.kill(writer, 'SIGKILL');
+    await assert.rejects(killed, /export writer process exited \(SIGKILL\)/);
+    assert.ok(!existsSync(killedPath), 'no file at the path of the killed one (written whole or not at all)');
+    const next = await pool.write({ spec: wide!, path: join(out, 'next.parquet'), opts });
+    assert.ok(!childPids().includes(writer), 'the killed process is gone');
+    const alone = await writeFile(wide!, join(out, 'alone.parquet'), opts);
+    assert.deepEqual(next, alone, 'the same size and sha256 as the file written without the pool');
+    assert.deepEqual(next, await hashFile(join(out, 'next.parquet')));
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a missing lake file or column is reported by its path and name (not as the writer\'s "Dyn casting error")', async () => {
+  const [wide] = specs(dataSet(), PAIRS, '2024-06');
+  const out = tempDir('bqx-export-write-errors-');
+  const opts: WriteOpts = { float32: false, compression: 'snappy' };
+  const missingMonth = specs(dataSet(), PAIRS, '2024-05')[0]!; // the data set starts in June
+  await assert.rejects(writeFile(missingMonth, join(out, 'a.parquet'), opts), (e: Error) => e.message.includes('ENOENT') && e.message.includes('month=2024-05'));
+  const columns = wide!.columns.map((c, i) => (i === 7 ? { ...c, name: 'no_such_column' } : c));
+  const unit = wide!.columns[7]!.unit;
+  await assert.rejects(writeFile({ ...wide!, columns }, join(out, 'b.parquet'), opts),
+    new RegExp(`${wide!.sources[0]!.files[unit]!.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: column no_such_column is missing`));
+  assert.deepEqual(readdirSync(out), [], 'nothing left behind');
 });
