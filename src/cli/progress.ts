@@ -66,9 +66,11 @@ export function progressSink(dataDir: string, opts: { tty: boolean; quiet: boole
         bars.get(e.unit)?.increment(1, { failures });
         if (!multi) line(done === total);
         break;
-      case 'no-workers':
-        console.error(`waiting for workers: ${e.queued} task${e.queued === 1 ? '' : 's'} in the queue and no worker has sent a heartbeat for ${fmtDuration(e.silentMs)} (start some: bqx worker --db …)`);
+      case 'no-workers': {
+        const text = `waiting for workers: ${e.queued} task${e.queued === 1 ? '' : 's'} in the queue and no worker has sent a heartbeat for ${fmtDuration(e.silentMs)} (start some: bqx worker --db …)`;
+        if (multi) multi.log(`${text}\n`); else console.error(text); // above the live bars, not through them
         break;
+      }
       case 'task-retry':
         if (!multi) console.log(`retry ${e.unit} ${e.pair} ${e.month} (attempt ${e.attempt}): ${e.error}`);
         break;
