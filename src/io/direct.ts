@@ -2,7 +2,8 @@
 // machines a write() into the page cache costs 2–3 CPU-s per GB in the kernel (copying into page-cache
 // pages the host must back afresh: 21 % of the wide export's CPU, profiled with perf), while a direct write
 // from memory the process reuses costs ≈ 0.1 (measured: 4.2 GB, 3.1–8.6 s of system time vs 0.4 s with the
-// copy into the aligned buffer). The file is not cached afterwards, which suits an export nobody reads back.
+// copy into the aligned buffer). The file is not cached afterwards: an export nobody reads back, and the
+// lake, whose files the next stages read once if at all.
 import { closeSync, constants, ftruncateSync, openSync, writeSync } from 'node:fs';
 
 /** Direct I/O needs the memory address, file offset and length aligned to the device's logical block (≤ 4 KiB). */

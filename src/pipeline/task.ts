@@ -84,7 +84,7 @@ export async function executeTask(task: WorkerTask, units: ReadonlyMap<string, U
   const outputs = task.inputs.map((i) => {
     const o = result.outputs.get(i.pair)!;
     // Not synced here: the thread that records the file syncs it first (run.ts, distributed/execute.ts), while this one computes on.
-    const w = writeParquetFile(i.outPath, { ts: o.ts, columns: o.columns }, { metadata: task.metadata, encoding: LAKE_ENCODING }, false);
+    const w = writeParquetFile(i.outPath, { ts: o.ts, columns: o.columns }, { metadata: task.metadata, encoding: LAKE_ENCODING }, { durable: false, direct: true });
     return { pair: i.pair, path: i.outPath, rows: o.ts.length, ...w, stats: partitionStats(unit.columns, o.ts, o.columns) };
   });
   return { id: task.id, ok: true, outputs, notes: result.notes, warnings: result.warnings, computeMs: t1 - t0, writeMs: clock() - t1,

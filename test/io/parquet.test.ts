@@ -14,6 +14,7 @@ import {
   arrowIpcStream, encodeParquet, readParquetColumns, syncFiles, writeFileAtomic, readParquetFile, writeParquetFile, SNAPPY_PLAIN, type FrameColumns, type LakeEncoding,
 } from '../../src/io/parquet.ts';
 import { LAKE_ENCODING } from '../../src/pipeline/lake.ts';
+import { sha256 } from '../../src/core/hash.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const dir = tempDir('bqx-parquet-');
@@ -153,9 +154,27 @@ test('atomic writes create a missing directory, replace an existing file and lea
   assert.deepEqual(readdirSync(sub).sort(), ['a.parquet', 'b.parquet']);
 });
 
+test('direct writes (the lake\'s) hold the bytes of plain ones, make the directory and leave nothing behind on failure', () => {
+  const sub = join(dir, 'direct', 'pair=EURUSD');
+  const frame = { ts, columns: cols };
+  const lake = writeParquetFile(join(sub, 'lake.parquet'), frame, { encoding: LAKE_ENCODING }, { durable: false, direct: true });
+  const bytes = encodeParquet(frame, { encoding: LAKE_ENCODING });
+  assert.deepEqual(readFileSync(join(sub, 'lake.parquet')), Buffer.from(bytes));
+  assert.deepEqual(lake, { bytes: bytes.length, checksum: sha256(bytes) });
+  assert.deepEqual(readParquetFile(join(sub, 'lake.parquet')).ts, ts);
+  // Lengths around the block (4 KiB) and the staging buffer (8 MiB).
+  for (const n of [0, 1, 4095, 4096, 4097, (8 << 20) + 3]) {
+    const data = new Uint8Array(n).map((_, i) => (i * 31 + n) & 255);
+    writeFileAtomic(join(sub, 'x'), data, { direct: true });
+    assert.deepEqual(readFileSync(join(sub, 'x')), Buffer.from(data), `${n} bytes`);
+  }
+  assert.throws(() => writeFileAtomic(join(sub, 'x', 'y'), new Uint8Array(10), { direct: true }), /ENOTDIR/);
+  assert.deepEqual(readdirSync(sub).sort(), ['lake.parquet', 'x']);
+});
+
 test('a write left for a later sync is in place at once; the sync of a file that is gone fails (the task is then retried)', async () => {
   const sub = join(dir, 'deferred');
-  writeFileAtomic(join(sub, 'a.parquet'), 'one', false);
+  writeFileAtomic(join(sub, 'a.parquet'), 'one', { durable: false });
   assert.equal(readFileSync(join(sub, 'a.parquet'), 'utf8'), 'one');
   assert.deepEqual(readdirSync(sub), ['a.parquet']);
   await syncFiles([join(sub, 'a.parquet')]);
