@@ -124,13 +124,13 @@ export async function runDistributed(store: Store, queue: PartitionQueue, lake: 
   // Waiting for workers: said once per silent stretch (the run waits on; workers may start at any time).
   const silenceMs = opts.workerSilenceMs ?? 60_000;
   let lastCheck = t0, silent = false;
-  const checkWorkers = async () => {
+  const checkWorkers = async (states: ReadonlyMap<string, { state: string }>) => {
     const now = Date.now();
     if (now - t0 < silenceMs || now - lastCheck < Math.min(5_000, silenceMs / 2)) return;
     lastCheck = now;
     const live = await liveWorkers(queue.sql, silenceMs);
     if (live > 0) { silent = false; return; }
-    const queued = [...(await queue.states([...sent.keys()])).values()].filter((st) => st.state === 'created' || st.state === 'retry').length;
+    const queued = [...states.values()].filter((st) => st.state === 'created' || st.state === 'retry').length;
     if (queued > 0 && !silent) emit({ type: 'no-workers', queued, silentMs: silenceMs });
     silent = queued > 0;
   };
@@ -145,8 +145,8 @@ export async function runDistributed(store: Store, queue: PartitionQueue, lake: 
     while (resolved < todo.length && !interrupted) {
       await sleep(opts.pollMs ?? 500);
       await queue.expire();
-      await checkWorkers();
       const states = await queue.states([...sent.keys()]);
+      await checkWorkers(states);
       for (const [id, st] of states) {
         const entry = sent.get(id)!;
         const t = entry.task;

@@ -143,13 +143,13 @@ export function encodeParquet(frame: FrameColumns, opts: WriteOptions = {}): Uin
 }
 
 /** Creates a new file with `create`, making its directory when it is missing (found by the create itself, not by a mkdir per file). */
-function creatingDir(path: string, create: () => void): void {
+function creatingDir<T>(path: string, create: () => T): T {
   try {
-    create();
+    return create();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     mkdirSync(dirname(path), { recursive: true });
-    create();
+    return create();
   }
 }
 
@@ -176,15 +176,14 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string, how: F
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
     if (how.direct && typeof bytes !== 'string') {
-      let file: SequentialFile | undefined;
-      creatingDir(tmp, () => { file = SequentialFile.create(tmp); });
+      const file = creatingDir(tmp, () => SequentialFile.create(tmp));
       try {
-        file!.write(bytes);
+        file.write(bytes);
       } catch (e) {
-        file!.abandon();
+        file.abandon();
         throw e;
       }
-      file!.close();
+      file.close();
     } else {
       creatingDir(tmp, () => writeFileSync(tmp, bytes));
     }
